@@ -1,0 +1,220 @@
+import { FlagBridgeError, toFlagBridgeError } from './errors'
+import type { FlagValue, VendorEvaluation } from './evaluation'
+import type { FlagBridgeUser } from './user'
+import type { FlagVendor, SdkEvaluation, VendorState } from './vendor'
+
+/** A ConfigCat user as `@configcat/sdk` takes it (`IUser`). */
+export interface ConfigCatUser {
+  identifier: string
+  email?: string
+  country?: string
+  custom?: Record<string, string | number | Date | readonly string[]>
+}
+
+interface ConfigCatDetails {
+  key: string
+  value: unknown
+  variationId?: string | null
+  isDefaultValue: boolean
+  errorCode?: number
+  errorMessage?: string
+  matchedTargetingRule?: unknown
+  matchedPercentageOption?: unknown
+  fetchTime?: Date
+}
+
+/** The part of a `@configcat/sdk` client (as configcat-react's `useConfigCatClient()` hands it) that FlagBridge uses. */
+export interface ConfigCatClientLike {
+  snapshot(): {
+    readonly cacheState: number
+    getAllKeys(): readonly string[]
+    getValueDetails(key: string, defaultValue: any, user?: ConfigCatUser): ConfigCatDetails
+  }
+  setDefaultUser(user: ConfigCatUser): void
+  clearDefaultUser(): void
+  waitForReady(): Promise<unknown>
+  on(event: string, listener: (...args: any[]) => void): unknown
+  off(event: string, listener: (...args: any[]) => void): unknown
+}
+
+/** `{ id, email, country, attributes }` → ConfigCat `User(identifier, email, country, custom)`. */
+export function toConfigCatUser(user: FlagBridgeUser): ConfigCatUser {
+  const custom: Record<string, string | number | readonly string[]> = {}
+  for (const [name, value] of Object.entries(user.attributes ?? {})) {
+    if (typeof value === 'string' || typeof value === 'number') custom[name] = value
+    else if (typeof value === 'boolean') custom[name] = String(value)
+    else if (Array.isArray(value)) custom[name] = value.map(String)
+  }
+  const result: ConfigCatUser = { identifier: user.id, custom }
+  if (user.email !== undefined) result.email = user.email
+  if (user.country !== undefined) result.country = user.country
+  return result
+}
+
+const NO_FLAG_DATA = 0
+
+/**
+ * Adapts a ConfigCat client to the {@link FlagVendor} interface. Evaluations are
+ * synchronous (`client.snapshot()`), keep ConfigCat's variation ids, and use the
+ * FlagBridge user; `identify` also sets the client's default user so the app's own
+ * `useFeatureFlag` calls agree.
+ *
+ * @example
+ * const vendor = createConfigCatVendor(useConfigCatClient())
+ */
+export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
+  const listeners = new Set<(keys: readonly string[] | undefined) => void>()
+  const sdkListeners = new Set<(evaluation: SdkEvaluation) => void>()
+  let state: VendorState = { status: 'loading' }
+  let evaluatingInternally = false
+
+  const notify = () => {
+    for (const listener of listeners) listener(undefined)
+  }
+  const setState = (next: VendorState) => {
+    state = next
+    notify()
+  }
+  const cacheState = () => {
+    try {
+      return client.snapshot().cacheState
+    } catch {
+      return NO_FLAG_DATA
+    }
+  }
+  if (cacheState() !== NO_FLAG_DATA) state = { status: 'ready' }
+
+  const onReady = () => {
+    if (cacheState() !== NO_FLAG_DATA) setState({ status: 'ready', fetchedAt: new Date() })
+  }
+  const onChanged = () => setState({ status: 'ready', fetchedAt: new Date() })
+  const onFetched = (result: { isSuccess?: boolean; errorMessage?: string; errorException?: unknown }) => {
+    if (result?.isSuccess === false && cacheState() === NO_FLAG_DATA) {
+      const error = toFlagBridgeError(
+        'VENDOR_ERROR',
+        'ConfigCat could not fetch its config',
+        result.errorMessage ?? result.errorException,
+      )
+      setState({ status: 'error', error })
+    } else if (result?.isSuccess) {
+      state = { ...state, fetchedAt: new Date() }
+    }
+  }
+  const onError = (message: unknown, exception?: unknown) => {
+    if (cacheState() !== NO_FLAG_DATA) return
+    setState({ status: 'error', error: toFlagBridgeError('VENDOR_ERROR', 'ConfigCat', exception ?? message) })
+  }
+  const onFlagEvaluated = (details: ConfigCatDetails) => {
+    if (evaluatingInternally || sdkListeners.size === 0) return
+    const evaluation: SdkEvaluation = {
+      key: details.key,
+      value: details.value as FlagValue,
+      variationId: details.variationId ?? undefined,
+      isDefault: details.isDefaultValue,
+    }
+    for (const listener of sdkListeners) listener(evaluation)
+  }
+
+  let attached = false
+  const attach = () => {
+    if (attached) return
+    attached = true
+    try {
+      client.on('configChanged', onChanged)
+      client.on('configFetched', onFetched)
+      client.on('clientError', onError)
+      client.on('flagEvaluated', onFlagEvaluated)
+      client.waitForReady().then(onReady, (error) => onError(error))
+    } catch (error) {
+      // configcat-react hands a stub that throws on the server: nothing to listen to there.
+      state = { status: 'loading' }
+      void error
+    }
+  }
+  const detach = () => {
+    if (!attached) return
+    attached = false
+    try {
+      client.off('configChanged', onChanged)
+      client.off('configFetched', onFetched)
+      client.off('clientError', onError)
+      client.off('flagEvaluated', onFlagEvaluated)
+    } catch {}
+  }
+
+  return {
+    provider: 'configcat',
+    evaluate(key, _defaultValue, user): VendorEvaluation {
+      evaluatingInternally = true
+      try {
+        // A null default makes ConfigCat serve the setting whatever its type; FlagBridge checks the type itself.
+        const details = client.snapshot().getValueDetails(key, null, user ? toConfigCatUser(user) : undefined)
+        if (details.isDefaultValue) {
+          const missing = !client.snapshot().getAllKeys().includes(key)
+          return {
+            value: undefined,
+            isDefault: true,
+            error: missing
+              ? undefined
+              : new FlagBridgeError(
+                  'VENDOR_ERROR',
+                  `ConfigCat could not evaluate "${key}": ${details.errorMessage}`,
+                ),
+          }
+        }
+        return {
+          value: details.value as FlagValue,
+          variationId: details.variationId ?? undefined,
+          reason: details.matchedTargetingRule
+            ? 'RULE_MATCH'
+            : details.matchedPercentageOption
+              ? 'PERCENTAGE_ROLLOUT'
+              : 'FALLTHROUGH',
+          isDefault: false,
+        }
+      } catch (error) {
+        return {
+          value: undefined,
+          isDefault: true,
+          error:
+            state.status === 'loading' ? undefined : toFlagBridgeError('VENDOR_ERROR', 'ConfigCat', error),
+        }
+      } finally {
+        evaluatingInternally = false
+      }
+    },
+    keys() {
+      try {
+        return client.snapshot().getAllKeys()
+      } catch {
+        return []
+      }
+    },
+    state: () => state,
+    subscribe(listener) {
+      listeners.add(listener)
+      attach()
+      return () => {
+        listeners.delete(listener)
+        if (listeners.size === 0 && sdkListeners.size === 0) detach()
+      }
+    },
+    subscribeToSdkEvaluations(listener) {
+      sdkListeners.add(listener)
+      attach()
+      return () => {
+        sdkListeners.delete(listener)
+      }
+    },
+    async identify(user) {
+      try {
+        if (user) client.setDefaultUser(toConfigCatUser(user))
+        else client.clearDefaultUser()
+      } catch (error) {
+        throw toFlagBridgeError('VENDOR_ERROR', 'ConfigCat could not switch users', error)
+      }
+      notify()
+    },
+    dispose: detach,
+  }
+}

@@ -1,0 +1,321 @@
+import { FlagBridgeError } from './errors'
+import { type FlagEvaluation, type FlagProvider, type FlagValue, isSameEvaluation } from './evaluation'
+import type { FlagBridgeUser } from './user'
+import type { FlagVendor } from './vendor'
+
+/** Which vendor serves which key: per-flag choices, then the vendor that knows the key, then `default`. */
+export interface RoutingOptions {
+  default?: FlagProvider
+  flags?: Record<string, FlagProvider>
+}
+
+/** A local value that replaces what the vendor serves (devtools, tests). */
+export interface FlagOverride {
+  provider: FlagProvider | undefined
+  key: string
+  value: FlagValue
+}
+
+interface CachedEvaluation {
+  key: string
+  source: FlagProvider | undefined
+  defaultValue: unknown
+  evaluation: FlagEvaluation<unknown>
+  server?: FlagEvaluation<unknown>
+}
+
+const PROVIDERS: readonly FlagProvider[] = ['configcat', 'launchdarkly']
+
+function defaultSignature(value: unknown): string {
+  return typeof value === 'object' && value !== null
+    ? `o:${JSON.stringify(value)}`
+    : `${typeof value}:${String(value)}`
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  return typeof value
+}
+
+/**
+ * The store the hooks read: one memoized snapshot per (key, source, default), per-key
+ * subscriptions, identity and overrides. Snapshots are recomputed only when a vendor
+ * reports a change, and listeners hear only about keys whose snapshot really changed.
+ *
+ * @example
+ * const store = createFlagStore({ vendors: { configcat: createConfigCatVendor(client) } })
+ * const unsubscribe = store.subscribe('newCheckout', render)
+ * store.getEvaluation('newCheckout', false).value
+ */
+export function createFlagStore(
+  options: { vendors?: Partial<Record<FlagProvider, FlagVendor>>; routing?: RoutingOptions } = {},
+) {
+  const vendors: Partial<Record<FlagProvider, FlagVendor>> = {}
+  const vendorUnsubscribes: Partial<Record<FlagProvider, () => void>> = {}
+  const cache = new Map<string, CachedEvaluation>()
+  const keyListeners = new Map<string, Set<() => void>>()
+  const anyListeners = new Set<() => void>()
+  const overrides = new Map<string, FlagOverride>()
+  const knownKeys: Partial<Record<FlagProvider, Set<string>>> = {}
+  let routing: RoutingOptions = options.routing ?? {}
+  let user: FlagBridgeUser | undefined
+  let version = 0
+
+  const overrideId = (provider: FlagProvider | undefined, key: string) => `${provider ?? '*'}\u0001${key}`
+
+  const knows = (provider: FlagProvider, key: string) => {
+    const vendor = vendors[provider]
+    if (!vendor) return false
+    let keys = knownKeys[provider]
+    if (!keys) {
+      keys = new Set(vendor.keys())
+      knownKeys[provider] = keys
+    }
+    return keys.has(key)
+  }
+
+  const route = (key: string, source: FlagProvider | undefined): FlagProvider | undefined => {
+    if (source) return source
+    const routed = routing.flags?.[key]
+    if (routed) return routed
+    const knowing = PROVIDERS.filter((provider) => knows(provider, key))
+    if (knowing.length === 1) return knowing[0]
+    if (knowing.length > 1)
+      return routing.default && knowing.includes(routing.default) ? routing.default : knowing[0]
+    if (routing.default) return routing.default
+    return PROVIDERS.find((provider) => vendors[provider])
+  }
+
+  const evaluate = (
+    key: string,
+    source: FlagProvider | undefined,
+    defaultValue: unknown,
+    server: boolean,
+  ): FlagEvaluation<unknown> => {
+    const base = {
+      key,
+      variationId: undefined,
+      reason: undefined,
+      user: user ? user.id : null,
+      overridden: false,
+      loading: false,
+    }
+    if (typeof key !== 'string' || key.length === 0) {
+      const error = new FlagBridgeError(
+        'INVALID_FLAG_KEY',
+        `Flag keys must be non-empty strings, got ${JSON.stringify(key) ?? String(key)}.`,
+      )
+      return { ...base, key: String(key), value: defaultValue, provider: undefined, isDefault: true, error }
+    }
+    const provider = route(key, source)
+    const override = overrides.get(overrideId(provider, key)) ?? overrides.get(overrideId(undefined, key))
+    if (override) {
+      return {
+        ...base,
+        value: override.value,
+        provider,
+        isDefault: false,
+        error: undefined,
+        overridden: true,
+      }
+    }
+    const vendor = provider ? vendors[provider] : undefined
+    if (!vendor || !provider) {
+      const error = new FlagBridgeError(
+        'NO_VENDOR',
+        `No flag vendor is configured${provider ? ` for "${provider}"` : ''}, so "${key}" serves its default. Pass configcat={{ sdkKey }} or launchdarkly={{ clientSideID }} to <FlagBridgeProvider>.`,
+      )
+      return { ...base, value: defaultValue, provider, isDefault: true, error }
+    }
+    if (server) {
+      const served = vendor.serverEvaluate?.(key)
+      if (!served || served.isDefault)
+        return { ...base, value: defaultValue, provider, isDefault: true, error: undefined, loading: true }
+      return {
+        ...base,
+        value: served.value,
+        variationId: served.variationId,
+        reason: served.reason,
+        provider,
+        isDefault: false,
+        error: undefined,
+      }
+    }
+    const state = vendor.state()
+    const served = vendor.evaluate(key, defaultValue as FlagValue, user)
+    if (served.isDefault || served.value === undefined) {
+      const error = served.error ?? (state.status === 'error' ? state.error : undefined)
+      return {
+        ...base,
+        value: defaultValue,
+        provider,
+        isDefault: true,
+        error,
+        loading: state.status === 'loading' && !error,
+      }
+    }
+    if (
+      defaultValue !== undefined &&
+      defaultValue !== null &&
+      kindOf(served.value) !== kindOf(defaultValue)
+    ) {
+      const error = new FlagBridgeError(
+        'TYPE_MISMATCH',
+        `"${key}" is a ${kindOf(served.value)} flag in ${provider}, but the default passed is a ${kindOf(defaultValue)}; the default is served. Pass a default of the flag's type.`,
+      )
+      return {
+        ...base,
+        value: defaultValue,
+        variationId: served.variationId,
+        provider,
+        isDefault: true,
+        error,
+      }
+    }
+    return {
+      ...base,
+      value: served.value,
+      variationId: served.variationId,
+      reason: served.reason,
+      provider,
+      isDefault: false,
+      error: undefined,
+      // Served but stale (LaunchDarkly still fetching the new user's flags): shown, not tracked.
+      loading: state.status === 'loading',
+    }
+  }
+
+  const notify = (keys: Iterable<string>) => {
+    for (const key of keys) {
+      const listeners = keyListeners.get(key)
+      if (listeners) for (const listener of [...listeners]) listener()
+    }
+    for (const listener of [...anyListeners]) listener()
+  }
+
+  /** Re-evaluates cached snapshots (all, or the given keys) and notifies readers of those that changed. */
+  const refresh = (keys?: readonly string[]) => {
+    const only = keys ? new Set(keys) : undefined
+    const changed = new Set<string>()
+    for (const entry of cache.values()) {
+      if (only && !only.has(entry.key)) continue
+      const next = evaluate(entry.key, entry.source, entry.defaultValue, false)
+      if (!isSameEvaluation(entry.evaluation, next)) {
+        entry.evaluation = next
+        changed.add(entry.key)
+      }
+    }
+    version++
+    notify(changed)
+  }
+
+  const store = {
+    /**
+     * The memoized snapshot for a key: the same object until the served value, variation,
+     * state or identity changes (as `useSyncExternalStore` requires).
+     */
+    getEvaluation<T>(key: string, defaultValue: T, source?: FlagProvider): FlagEvaluation<T> {
+      const id = `${source ?? ''}\u0001${key}\u0001${defaultSignature(defaultValue)}`
+      let entry = cache.get(id)
+      if (!entry) {
+        entry = { key, source, defaultValue, evaluation: evaluate(key, source, defaultValue, false) }
+        cache.set(id, entry)
+      }
+      return entry.evaluation as FlagEvaluation<T>
+    },
+    /** The snapshot the server rendered: defaults, or bootstrapped values (for hydration). */
+    getServerEvaluation<T>(key: string, defaultValue: T, source?: FlagProvider): FlagEvaluation<T> {
+      const id = `${source ?? ''}\u0001${key}\u0001${defaultSignature(defaultValue)}`
+      const entry = cache.get(id) ?? {
+        key,
+        source,
+        defaultValue,
+        evaluation: evaluate(key, source, defaultValue, false),
+      }
+      cache.set(id, entry)
+      entry.server ??= evaluate(key, source, defaultValue, true)
+      return entry.server as FlagEvaluation<T>
+    },
+    subscribe(key: string, listener: () => void): () => void {
+      let listeners = keyListeners.get(key)
+      if (!listeners) {
+        listeners = new Set()
+        keyListeners.set(key, listeners)
+      }
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+        if (listeners.size === 0) keyListeners.delete(key)
+      }
+    },
+    /** Hears about every change (the overlay). */
+    subscribeAll(listener: () => void): () => void {
+      anyListeners.add(listener)
+      return () => anyListeners.delete(listener)
+    },
+    /** Increases with every change; a cheap snapshot for whole-store readers. */
+    version: () => version,
+    setVendor(provider: FlagProvider, vendor: FlagVendor | undefined) {
+      if (vendors[provider] === vendor) return
+      vendorUnsubscribes[provider]?.()
+      delete vendorUnsubscribes[provider]
+      delete knownKeys[provider]
+      if (vendor) {
+        vendors[provider] = vendor
+        vendorUnsubscribes[provider] = vendor.subscribe((keys) => {
+          delete knownKeys[provider]
+          refresh(keys)
+        })
+      } else {
+        delete vendors[provider]
+      }
+      for (const entry of cache.values()) delete entry.server
+      refresh()
+    },
+    vendor: (provider: FlagProvider) => vendors[provider],
+    setRouting(next: RoutingOptions) {
+      routing = next
+      refresh()
+    },
+    setUser(next: FlagBridgeUser | undefined) {
+      user = next
+      refresh()
+    },
+    user: () => user,
+    setOverride(override: FlagOverride) {
+      overrides.set(overrideId(override.provider, override.key), override)
+      refresh([override.key])
+    },
+    clearOverride(key: string, provider?: FlagProvider) {
+      if (overrides.delete(overrideId(provider, key))) refresh([key])
+    },
+    clearOverrides() {
+      const keys = [...overrides.values()].map((override) => override.key)
+      overrides.clear()
+      refresh(keys)
+    },
+    overrides: () => [...overrides.values()],
+    /** Every key any vendor knows plus every key evaluated, with its current snapshot. */
+    knownKeys(): Array<{ key: string; provider: FlagProvider }> {
+      const seen: Array<{ key: string; provider: FlagProvider }> = []
+      for (const provider of PROVIDERS) {
+        if (!vendors[provider]) continue
+        knows(provider, '')
+        for (const key of knownKeys[provider] ?? []) seen.push({ key, provider })
+      }
+      return seen
+    },
+    cachedEvaluations: () => [...cache.values()].map((entry) => entry.evaluation),
+    dispose() {
+      for (const unsubscribe of Object.values(vendorUnsubscribes)) unsubscribe?.()
+    },
+  }
+  for (const provider of PROVIDERS) {
+    const vendor = options.vendors?.[provider]
+    if (vendor) store.setVendor(provider, vendor)
+  }
+  return store
+}
+
+export type FlagStore = ReturnType<typeof createFlagStore>

@@ -1,0 +1,77 @@
+import type { HeapScalar } from './exposure'
+
+/** Below Heap's 4 KB props cookie, with room for the app's own event properties. */
+export const DEFAULT_HEAP_BUDGET = 3_000
+
+/** What to tell Heap so its event properties hold the latest flags within the budget. */
+export interface EventPropertyChanges {
+  add: Record<string, HeapScalar> | undefined
+  remove: string[]
+}
+
+// Sizes below are exactly `encodeURIComponent(JSON.stringify(props)).length`:
+// `{}` is 6 bytes encoded, each `:` and `,` is 3, and each entry's key and value add their own.
+const EMPTY_SIZE = encodedSize({})
+const SEPARATOR_SIZE = encodedSize(',') - encodedSize('')
+
+function encodedSize(value: unknown): number {
+  return encodeURIComponent(JSON.stringify(value)).length
+}
+
+/**
+ * Keeps flag values as Heap event properties without letting the encoded size pass the
+ * budget: setting a flag makes it the most recent; the least recently set are evicted.
+ * Pure bookkeeping: the Heap destination applies the returned changes.
+ *
+ * @example
+ * const budget = createEventPropertyBudget(3000)
+ * const { add, remove } = budget.set('newCheckout', true)
+ * for (const key of remove) heap.removeEventProperty(key)
+ * if (add) heap.addEventProperties(add)
+ */
+export function createEventPropertyBudget(budget = DEFAULT_HEAP_BUDGET) {
+  // Map order is recency order: oldest first.
+  const entries = new Map<string, { value: HeapScalar; size: number }>()
+  let total = EMPTY_SIZE
+
+  const sizeWith = (entrySize: number, count: number) => total + entrySize + (count > 0 ? SEPARATOR_SIZE : 0)
+
+  const remove = (key: string) => {
+    const entry = entries.get(key)
+    if (!entry) return
+    entries.delete(key)
+    total -= entry.size + (entries.size > 0 ? SEPARATOR_SIZE : 0)
+  }
+
+  return {
+    /** Records `key = value` as the most recent flag; returns what Heap must add and remove. */
+    set(key: string, value: HeapScalar): EventPropertyChanges {
+      const previous = entries.get(key)
+      const unchanged = previous?.value === value
+      remove(key)
+      // `"key":value` inside an object is the encoded key, an encoded colon, and the encoded value.
+      const size = encodedSize(key) + encodedSize(':') - encodedSize('') + encodedSize(value)
+      const evicted: string[] = []
+      if (EMPTY_SIZE + size > budget) {
+        return { add: undefined, remove: previous ? [key] : [] }
+      }
+      while (sizeWith(size, entries.size) > budget) {
+        const oldest = entries.keys().next().value as string
+        remove(oldest)
+        evicted.push(oldest)
+      }
+      total = sizeWith(size, entries.size)
+      entries.set(key, { value, size })
+      return { add: unchanged ? undefined : { [key]: value }, remove: evicted }
+    },
+    /** The encoded size of all properties held now. */
+    size: () => total,
+    keys: () => [...entries.keys()],
+    clear() {
+      entries.clear()
+      total = EMPTY_SIZE
+    },
+  }
+}
+
+export type EventPropertyBudget = ReturnType<typeof createEventPropertyBudget>

@@ -1,0 +1,226 @@
+import { FlagBridgeError, toFlagBridgeError } from './errors'
+import type { FlagValue, VendorEvaluation } from './evaluation'
+import type { FlagBridgeUser } from './user'
+import type { FlagVendor, SdkEvaluation, VendorState } from './vendor'
+
+/** A LaunchDarkly single-kind user context, as `identify` takes it. */
+export interface LaunchDarklyContext {
+  kind: 'user'
+  key?: string
+  anonymous?: boolean
+  name?: string
+  email?: string
+  _meta?: { privateAttributes?: string[] }
+  [attribute: string]: unknown
+}
+
+interface LaunchDarklyDetail {
+  value: unknown
+  variationIndex?: number | null
+  reason?: { kind?: string; errorKind?: string; ruleIndex?: number } | null
+}
+
+/** The part of a `launchdarkly-js-client-sdk` client (`useLDClient()`, `initialize()`) that FlagBridge uses. */
+export interface LaunchDarklyClientLike {
+  variationDetail(key: string, defaultValue?: any): LaunchDarklyDetail
+  allFlags(): Record<string, unknown>
+  identify(context: any): Promise<unknown>
+  waitForInitialization(timeout?: number): Promise<void>
+  on(event: string, listener: (...args: any[]) => void, context?: unknown): void
+  off(event: string, listener: (...args: any[]) => void, context?: unknown): void
+}
+
+/** The `bootstrap` flag set LaunchDarkly's server SDKs produce (`allFlagsState().toJSON()`). */
+export interface LaunchDarklyBootstrap {
+  [key: string]: unknown
+  $flagsState?: Record<string, { variation?: number; version?: number; reason?: { kind?: string } }>
+}
+
+/** `{ id, name, email, attributes, privateAttributes }` → `{ kind: 'user', key, name, email, ...attributes, _meta }`; anonymous when no user. */
+export function toLaunchDarklyContext(user: FlagBridgeUser | undefined): LaunchDarklyContext {
+  if (!user) return { kind: 'user', anonymous: true }
+  const context: LaunchDarklyContext = { ...user.attributes, kind: 'user', key: user.id }
+  if (user.name !== undefined) context.name = user.name
+  if (user.email !== undefined) context.email = user.email
+  if (user.country !== undefined) context.country = user.country
+  if (user.privateAttributes?.length) context._meta = { privateAttributes: [...user.privateAttributes] }
+  return context
+}
+
+export interface LaunchDarklyVendorOptions {
+  /** Flags to serve before (or, on the server, instead of) the client. */
+  bootstrap?: LaunchDarklyBootstrap | undefined
+  /** How long to wait for the client's first flags before reporting an error, in ms. */
+  timeout?: number | undefined
+}
+
+/** `sdk-inspector` entry for LaunchDarkly's `inspectors` option: reports every `variation` call made by the app. */
+export interface LaunchDarklyFlagUsedInspector {
+  type: 'flag-used'
+  name: string
+  synchronous: true
+  method(key: string, detail: LaunchDarklyDetail): void
+}
+
+/**
+ * Adapts a LaunchDarkly JS client to the {@link FlagVendor} interface. Keys stay as
+ * LaunchDarkly wrote them (no camelCase). Without a client (server rendering), flags
+ * are served from `bootstrap`.
+ *
+ * @example
+ * const vendor = createLaunchDarklyVendor(ldClient, { bootstrap })
+ */
+export function createLaunchDarklyVendor(
+  client: LaunchDarklyClientLike | undefined,
+  options: LaunchDarklyVendorOptions = {},
+): FlagVendor & { inspector: LaunchDarklyFlagUsedInspector } {
+  const { bootstrap, timeout = 5_000 } = options
+  const listeners = new Set<(keys: readonly string[] | undefined) => void>()
+  const sdkListeners = new Set<(evaluation: SdkEvaluation) => void>()
+  let state: VendorState = { status: bootstrap ? 'ready' : 'loading' }
+  let identifying = 0
+  let evaluatingInternally = false
+
+  const emit = (keys: readonly string[] | undefined) => {
+    for (const listener of listeners) listener(keys)
+  }
+  const setState = (next: VendorState) => {
+    state = next
+    emit(undefined)
+  }
+  const onReady = () => setState({ status: 'ready', fetchedAt: new Date() })
+  const onFailed = (error: unknown) =>
+    setState({
+      status: 'error',
+      error: toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly could not load flags', error),
+    })
+  const onChange = (changes: Record<string, unknown>) => {
+    state = { ...state, status: state.status === 'error' ? 'ready' : state.status, fetchedAt: new Date() }
+    emit(Object.keys(changes))
+  }
+
+  const inspector: LaunchDarklyFlagUsedInspector = {
+    type: 'flag-used',
+    name: 'flagbridge',
+    synchronous: true,
+    method(key, detail) {
+      if (evaluatingInternally || sdkListeners.size === 0) return
+      const evaluation: SdkEvaluation = {
+        key,
+        value: detail.value as FlagValue,
+        variationId: detail.variationIndex == null ? undefined : String(detail.variationIndex),
+        isDefault: detail.variationIndex == null,
+      }
+      for (const listener of sdkListeners) listener(evaluation)
+    },
+  }
+
+  let attached = false
+  const attach = () => {
+    if (attached || !client) return
+    attached = true
+    client.on('ready', onReady)
+    client.on('failed', onFailed)
+    client.on('change', onChange)
+    client.waitForInitialization(timeout / 1000).then(onReady, (error) => {
+      // Keep serving bootstrapped flags; a late 'ready' still switches to ready.
+      if (state.status !== 'ready' || !bootstrap) onFailed(error)
+    })
+  }
+
+  const fromBootstrap = (key: string): VendorEvaluation => {
+    if (!bootstrap || !Object.hasOwn(bootstrap, key) || key.startsWith('$'))
+      return { value: undefined, isDefault: true }
+    const meta = bootstrap.$flagsState?.[key]
+    return {
+      value: bootstrap[key] as FlagValue,
+      variationId: meta?.variation === undefined ? undefined : String(meta.variation),
+      reason: meta?.reason?.kind,
+      isDefault: false,
+    }
+  }
+
+  return {
+    provider: 'launchdarkly',
+    inspector,
+    serverEvaluate: fromBootstrap,
+    evaluate(key): VendorEvaluation {
+      if (!client) return fromBootstrap(key)
+      evaluatingInternally = true
+      try {
+        const detail = client.variationDetail(key, null)
+        if (detail.variationIndex == null && (detail.value === null || detail.value === undefined)) {
+          const errorKind = detail.reason?.errorKind
+          if (errorKind === 'CLIENT_NOT_READY') return fromBootstrap(key)
+          if (errorKind && errorKind !== 'FLAG_NOT_FOUND') {
+            return {
+              value: undefined,
+              isDefault: true,
+              error: new FlagBridgeError(
+                'VENDOR_ERROR',
+                `LaunchDarkly could not evaluate "${key}": ${errorKind}`,
+              ),
+            }
+          }
+          return { value: undefined, isDefault: true }
+        }
+        return {
+          value: detail.value as FlagValue,
+          variationId: detail.variationIndex == null ? undefined : String(detail.variationIndex),
+          reason: detail.reason?.kind,
+          isDefault: false,
+        }
+      } catch (error) {
+        return {
+          value: undefined,
+          isDefault: true,
+          error: toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly', error),
+        }
+      } finally {
+        evaluatingInternally = false
+      }
+    },
+    keys() {
+      try {
+        const flags = client ? client.allFlags() : (bootstrap ?? {})
+        return Object.keys(flags).filter((key) => !key.startsWith('$'))
+      } catch {
+        return []
+      }
+    },
+    state: () => (identifying > 0 && state.status === 'ready' ? { ...state, status: 'loading' } : state),
+    subscribe(listener) {
+      listeners.add(listener)
+      attach()
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    subscribeToSdkEvaluations(listener) {
+      sdkListeners.add(listener)
+      return () => {
+        sdkListeners.delete(listener)
+      }
+    },
+    async identify(user) {
+      if (!client) return
+      identifying++
+      emit(undefined)
+      try {
+        await client.identify(toLaunchDarklyContext(user))
+      } catch (error) {
+        throw toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly could not switch users', error)
+      } finally {
+        identifying--
+        emit(undefined)
+      }
+    },
+    dispose() {
+      if (!attached || !client) return
+      attached = false
+      client.off('ready', onReady)
+      client.off('failed', onFailed)
+      client.off('change', onChange)
+    },
+  }
+}

@@ -1,0 +1,101 @@
+import type { AnalyticsDestination, DestinationCall, DestinationState } from './destination'
+import { toFlagBridgeError } from './errors'
+import { createSegmentTrack, DEFAULT_MAX_VALUE_LENGTH } from './exposure'
+import { publicTraits } from './user'
+
+/** The part of an `@segment/analytics-next` `Analytics` instance FlagBridge uses. */
+export interface SegmentAnalyticsLike {
+  track(event: string, properties?: object, options?: object): unknown
+  identify(userId: string, traits?: object): unknown
+  reset(): unknown
+}
+
+/** An `Analytics` instance, an `AnalyticsBrowser` (thenable of `[analytics, context]`), or a promise of either. */
+export type SegmentSource =
+  | SegmentAnalyticsLike
+  | PromiseLike<SegmentAnalyticsLike | readonly [SegmentAnalyticsLike, unknown]>
+
+export interface SegmentDestinationOptions {
+  maxValueLength?: number
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function'
+}
+
+/**
+ * Segment over `@segment/analytics-next`. An `AnalyticsBrowser` counts as ready once it
+ * has loaded; until then (or forever, when an ad blocker stops it) FlagBridge keeps the
+ * events in its own bounded queue. Anonymous visitors keep Segment's persisted anonymousId.
+ *
+ * @example
+ * createSegmentDestination(AnalyticsBrowser.load({ writeKey }))
+ */
+export function createSegmentDestination(
+  source: SegmentSource,
+  { maxValueLength = DEFAULT_MAX_VALUE_LENGTH }: SegmentDestinationOptions = {},
+): AnalyticsDestination {
+  const listeners = new Set<() => void>()
+  let analytics: SegmentAnalyticsLike | undefined
+  let state: DestinationState = { status: 'loading' }
+  const setState = (next: DestinationState) => {
+    state = next
+    for (const listener of listeners) listener()
+  }
+
+  if (isThenable(source)) {
+    Promise.resolve(source).then(
+      (loaded) => {
+        analytics = Array.isArray(loaded)
+          ? (loaded[0] as SegmentAnalyticsLike)
+          : (loaded as SegmentAnalyticsLike)
+        setState({ status: 'ready' })
+      },
+      (error: unknown) =>
+        setState({
+          status: 'error',
+          error: toFlagBridgeError('DESTINATION_ERROR', 'Segment did not load', error),
+        }),
+    )
+  } else {
+    analytics = source
+    state = { status: 'ready' }
+  }
+
+  const describe = (call: DestinationCall) => {
+    switch (call.kind) {
+      case 'identify':
+        return { name: 'identify', payload: { userId: call.user.id, traits: publicTraits(call.user) } }
+      case 'reset':
+        return { name: 'reset', payload: undefined }
+      case 'track': {
+        const { event, properties, options } = createSegmentTrack(call.exposure, maxValueLength)
+        return { name: event, payload: { properties, context: options.context } }
+      }
+    }
+  }
+
+  return {
+    name: 'segment',
+    state: () => state,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    describe,
+    send(call) {
+      if (!analytics) throw new Error('Segment is not loaded yet')
+      switch (call.kind) {
+        case 'identify':
+          return analytics.identify(call.user.id, publicTraits(call.user)) as PromiseLike<unknown>
+        case 'reset':
+          analytics.reset()
+          return
+        case 'track': {
+          const { event, properties, options } = createSegmentTrack(call.exposure, maxValueLength)
+          return analytics.track(event, properties, options) as PromiseLike<unknown>
+        }
+      }
+    },
+  }
+}

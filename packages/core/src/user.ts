@@ -1,0 +1,125 @@
+import { FlagBridgeError } from './errors'
+
+/** A scalar the vendors and analytics tools all accept as a user attribute. */
+export type UserAttributeValue = string | number | boolean | null | ReadonlyArray<string | number | boolean>
+
+/**
+ * The signed-in user, described once for all four systems. `undefined` means anonymous.
+ *
+ * @example
+ * const user: FlagBridgeUser = {
+ *   id: me.id,
+ *   email: me.email,
+ *   attributes: { plan: 'pro' },
+ *   privateAttributes: ['email'],
+ * }
+ */
+export interface FlagBridgeUser {
+  /** Stable identifier: ConfigCat `identifier`, LaunchDarkly context `key`, Segment `userId`, Heap identity. */
+  id: string
+  email?: string
+  name?: string
+  country?: string
+  /** Custom attributes used for targeting; sent to analytics as traits unless listed in `privateAttributes`. */
+  attributes?: Record<string, UserAttributeValue>
+  /** Names (`email`, `name`, `country` or custom attribute names) that never leave the browser in analytics payloads. */
+  privateAttributes?: string[]
+}
+
+const MAX_ATTRIBUTE_LENGTH = 1024
+
+/**
+ * Validates and copies a user into plain, serialisable data. Functions, symbols,
+ * `undefined`, cyclic and nested objects are dropped from attributes (with a reason
+ * in `warnings`), long strings are cut at 1,024 characters. A user without a usable
+ * `id` is refused with `INVALID_USER`.
+ */
+export function normalizeUser(input: unknown): { user: FlagBridgeUser | undefined; warnings: string[] } {
+  const warnings: string[] = []
+  if (input === undefined || input === null) return { user: undefined, warnings }
+  if (typeof input !== 'object') {
+    throw new FlagBridgeError(
+      'INVALID_USER',
+      `user must be an object like { id: 'user-1' } or undefined, got ${typeof input}.`,
+    )
+  }
+  const raw = input as Record<string, unknown>
+  const id = typeof raw.id === 'number' ? String(raw.id) : raw.id
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new FlagBridgeError(
+      'INVALID_USER',
+      'user.id must be a non-empty string. Pass user={undefined} for anonymous visitors.',
+    )
+  }
+  const user: FlagBridgeUser = { id: clip(id) }
+  for (const field of ['email', 'name', 'country'] as const) {
+    const value = raw[field]
+    if (value === undefined || value === null) continue
+    if (typeof value === 'string') user[field] = clip(value)
+    else warnings.push(`user.${field} must be a string; it was ignored.`)
+  }
+  if (raw.attributes !== undefined && raw.attributes !== null) {
+    if (typeof raw.attributes !== 'object' || Array.isArray(raw.attributes)) {
+      warnings.push('user.attributes must be a plain object; it was ignored.')
+    } else {
+      const attributes: Record<string, UserAttributeValue> = {}
+      for (const [name, value] of Object.entries(raw.attributes)) {
+        const clean = toAttributeValue(value)
+        if (clean === undefined)
+          warnings.push(
+            `user.attributes.${name} is not a string, number, boolean or array of those; it was dropped.`,
+          )
+        else attributes[name] = clean
+      }
+      user.attributes = attributes
+    }
+  }
+  if (Array.isArray(raw.privateAttributes)) {
+    user.privateAttributes = raw.privateAttributes.filter((name): name is string => typeof name === 'string')
+  }
+  return { user, warnings }
+}
+
+function clip(text: string): string {
+  return text.length > MAX_ATTRIBUTE_LENGTH ? text.slice(0, MAX_ATTRIBUTE_LENGTH) : text
+}
+
+function toAttributeValue(value: unknown): UserAttributeValue | undefined {
+  if (value === null || typeof value === 'boolean') return value
+  if (typeof value === 'string') return clip(value)
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined
+  if (Array.isArray(value)) {
+    const items = value.filter((item) => ['string', 'number', 'boolean'].includes(typeof item))
+    return items.length === value.length ? (items as Array<string | number | boolean>) : undefined
+  }
+  return undefined
+}
+
+/** The identity a ledger and the destinations are keyed by: the user id, or `null` for anonymous. */
+export function identityOf(user: FlagBridgeUser | undefined): string | null {
+  return user ? user.id : null
+}
+
+/**
+ * The user's traits as analytics may see them: `email`, `name`, `country` and custom
+ * attributes, minus every name in `privateAttributes`.
+ */
+export function publicTraits(user: FlagBridgeUser): Record<string, UserAttributeValue> {
+  const hidden = new Set(user.privateAttributes)
+  const traits: Record<string, UserAttributeValue> = {}
+  for (const field of ['email', 'name', 'country'] as const) {
+    const value = user[field]
+    if (value !== undefined && !hidden.has(field)) traits[field] = value
+  }
+  for (const [name, value] of Object.entries(user.attributes ?? {})) {
+    if (!hidden.has(name)) traits[name] = value
+  }
+  return traits
+}
+
+/** Compares two users by value, so inline `user={{ id }}` props don't look like a new user each render. */
+export function isSameUser(a: FlagBridgeUser | undefined, b: FlagBridgeUser | undefined): boolean {
+  if (a === b) return true
+  if (!a || !b) return false
+  return JSON.stringify(a) === JSON.stringify(b)
+}

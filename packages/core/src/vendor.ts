@@ -1,0 +1,50 @@
+import type { FlagBridgeError } from './errors'
+import type { FlagProvider, FlagValue, VendorEvaluation } from './evaluation'
+import type { FlagBridgeUser } from './user'
+
+/** Where a vendor or destination is: still loading, serving, or failing. */
+export type ConnectionStatus = 'loading' | 'ready' | 'error'
+
+/** A vendor's status, plus the last error and the time its config was last fetched. */
+export interface VendorState {
+  status: ConnectionStatus
+  error?: FlagBridgeError | undefined
+  fetchedAt?: Date | undefined
+}
+
+/**
+ * What was evaluated inside the vendor SDK, outside FlagBridge (ConfigCat `flagEvaluated`,
+ * LaunchDarkly `flag-used`): tracked when `tracking.sdkEvaluations` is on.
+ */
+export interface SdkEvaluation {
+  key: string
+  value: FlagValue
+  variationId: string | undefined
+  isDefault: boolean
+}
+
+/**
+ * The small interface a flag vendor implements (OpenFeature-style). ConfigCat and
+ * LaunchDarkly are two implementations; tests and devtools can add their own.
+ */
+export interface FlagVendor {
+  readonly provider: FlagProvider
+  /** Synchronous evaluation from the vendor's in-memory config; never throws. */
+  evaluate(key: string, defaultValue: FlagValue, user: FlagBridgeUser | undefined): VendorEvaluation
+  /** What the server rendered (bootstrapped flags), so hydration matches; absent means defaults. */
+  serverEvaluate?(key: string): VendorEvaluation
+  /** Every flag key the vendor currently knows. */
+  keys(): readonly string[]
+  state(): VendorState
+  /**
+   * Calls `listener` when flags or state change; `keys` lists the changed flags when
+   * the vendor says which (LaunchDarkly), or is `undefined` for "anything may have changed".
+   */
+  subscribe(listener: (keys: readonly string[] | undefined) => void): () => void
+  /** Switches the vendor to a new user; resolves once flags for that user are in. */
+  identify(user: FlagBridgeUser | undefined): Promise<void>
+  /** Evaluations made by the app directly through the SDK. */
+  subscribeToSdkEvaluations?(listener: (evaluation: SdkEvaluation) => void): () => void
+  /** Stops listening to the client; the client itself belongs to whoever created it. */
+  dispose?(): void
+}

@@ -1,0 +1,47 @@
+import { type LaunchDarklyConnection, launchDarklyRequest } from './launchDarklyRequest'
+import type { SegmentDelta } from './segmentDelta'
+
+/** Where the segments live, plus how to reach LaunchDarkly. */
+export interface LaunchDarklySegmentsOptions extends LaunchDarklyConnection {
+  projectKey: string
+  environmentKey: string
+}
+
+/** The three segment operations the relay needs. */
+export interface LaunchDarklySegments {
+  /** Creates a big (unbounded, `user`-kind) segment; a 409 means it already exists. */
+  ensureSegment(segment: { key: string; name: string }): Promise<'created' | 'exists'>
+  /** Adds and removes context keys in one request (204). */
+  updateContexts(segmentKey: string, delta: SegmentDelta): Promise<void>
+  /** Deletes the segment; a 404 means it was already gone. */
+  deleteSegment(segmentKey: string): Promise<'deleted' | 'missing'>
+}
+
+/**
+ * LaunchDarkly's segment REST API for one project and environment.
+ *
+ * @example
+ * const segments = createLaunchDarklySegments({
+ *   accessToken: process.env.LD_ACCESS_TOKEN!, projectKey: 'default', environmentKey: 'production',
+ * })
+ * await segments.ensureSegment({ key: 'heap-123', name: 'Heap: Power users' })
+ * await segments.updateContexts('heap-123', { add: ['user-1'], remove: [] })
+ */
+export function createLaunchDarklySegments(options: LaunchDarklySegmentsOptions): LaunchDarklySegments {
+  const base = `/api/v2/segments/${encodeURIComponent(options.projectKey)}/${encodeURIComponent(options.environmentKey)}`
+  return {
+    async ensureSegment({ key, name }) {
+      const body = { key, name, unbounded: true, unboundedContextKind: 'user' }
+      const status = await launchDarklyRequest(options, 'POST', base, body, [409])
+      return status === 409 ? 'exists' : 'created'
+    },
+    async updateContexts(segmentKey, delta) {
+      const body = { included: { add: [...delta.add], remove: [...delta.remove] } }
+      await launchDarklyRequest(options, 'POST', `${base}/${encodeURIComponent(segmentKey)}/contexts`, body)
+    },
+    async deleteSegment(segmentKey) {
+      const status = await launchDarklyRequest(options, 'DELETE', `${base}/${encodeURIComponent(segmentKey)}`, undefined, [404])
+      return status === 404 ? 'missing' : 'deleted'
+    },
+  }
+}
