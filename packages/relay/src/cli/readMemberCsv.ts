@@ -15,7 +15,10 @@ export function readMemberCsv(text: string, column?: string): { column: string; 
   const rows = parseCsv(text.replace(/^\uFEFF/, ''))
   const header = rows.shift()
   if (!header || header.every((cell) => cell.trim() === '')) {
-    throw new RelayError('MEMBER_LIST_INVALID', 'The member list is empty; it needs a header row, e.g. "user_id".')
+    throw new RelayError(
+      'MEMBER_LIST_INVALID',
+      'The member list is empty; it needs a header row, e.g. "user_id".',
+    )
   }
   const names = header.map((cell) => cell.trim())
   const lower = names.map((name) => name.toLowerCase())

@@ -44,7 +44,11 @@ export async function readSyncState(path: string, target: SyncTarget): Promise<S
   if (state.version !== 1 || !Array.isArray(state.members)) {
     throw new RelayError('STATE_FILE_INVALID', `${path} is not a flagbridge-relay state file.`)
   }
-  if (state.project !== target.project || state.environment !== target.environment || state.segment !== target.segment) {
+  if (
+    state.project !== target.project ||
+    state.environment !== target.environment ||
+    state.segment !== target.segment
+  ) {
     throw new RelayError(
       'STATE_FILE_INVALID',
       `${path} belongs to ${state.project}/${state.environment}/${state.segment}, not ` +
@@ -58,8 +62,17 @@ export async function readSyncState(path: string, target: SyncTarget): Promise<S
  * Writes the state atomically: a temporary file in the same directory, then a rename,
  * so a crash leaves either the old or the new state, never half of one.
  */
-export async function writeSyncState(path: string, target: SyncTarget, members: Iterable<string>): Promise<void> {
-  const state: SyncState = { version: 1, ...target, members: [...members], updatedAt: new Date().toISOString() }
+export async function writeSyncState(
+  path: string,
+  target: SyncTarget,
+  members: Iterable<string>,
+): Promise<void> {
+  const state: SyncState = {
+    version: 1,
+    ...target,
+    members: [...members],
+    updatedAt: new Date().toISOString(),
+  }
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
   try {
     await writeFile(temporary, `${JSON.stringify(state)}\n`, { encoding: 'utf8', flush: true })

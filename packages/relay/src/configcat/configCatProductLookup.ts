@@ -39,7 +39,9 @@ export function createConfigCatProductLookup(options: ConfigCatPublicApiOptions)
     try {
       response = await doFetch(url, { headers: { authorization, accept: 'application/json' } })
     } catch (error) {
-      throw new ConfigCatApiError(`Could not reach ConfigCat's Public API at ${url}.`, undefined, { cause: error })
+      throw new ConfigCatApiError(`Could not reach ConfigCat's Public API at ${url}.`, undefined, {
+        cause: error,
+      })
     }
     if (!response.ok) {
       throw new ConfigCatApiError(

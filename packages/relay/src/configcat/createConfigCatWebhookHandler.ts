@@ -1,7 +1,11 @@
-import { type DeliveryLog, createMemoryDeliveryLog } from '../http/deliveryLog'
+import { createMemoryDeliveryLog, type DeliveryLog } from '../http/deliveryLog'
 import { errorResponse } from '../http/errorResponse'
 import { jsonResponse, type RelayHandler } from '../http/relayRequest'
-import { createSegmentDelivery, type SegmentDelivery, type SegmentDeliveryOptions } from '../segment/segmentDelivery'
+import {
+  createSegmentDelivery,
+  type SegmentDelivery,
+  type SegmentDeliveryOptions,
+} from '../segment/segmentDelivery'
 import {
   type ConfigCatProduct,
   type ConfigCatProductResolver,
@@ -53,7 +57,9 @@ export type ConfigCatWebhookHandler = RelayHandler & { close(): Promise<void> }
  * })
  * const response = await configCat({ headers: req.headers, body: rawBody })
  */
-export function createConfigCatWebhookHandler(options: ConfigCatWebhookHandlerOptions): ConfigCatWebhookHandler {
+export function createConfigCatWebhookHandler(
+  options: ConfigCatWebhookHandlerOptions,
+): ConfigCatWebhookHandler {
   const segment = 'track' in options.segment ? options.segment : createSegmentDelivery(options.segment)
   const resolveProduct = productResolver(options)
   const deliveryLog = options.deliveryLog ?? createMemoryDeliveryLog()

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { ConfigCatProduct } from './configCatProductLookup'
-import type { ConfigCatChange } from './parseConfigCatWebhook'
 import { parseChangedBy } from './parseChangedBy'
+import type { ConfigCatChange } from './parseConfigCatWebhook'
 
 /** The Segment event name, as ConfigCat's own Segment integration sends it. */
 export const FLAG_CHANGED_EVENT = 'Feature Flag Changed'
@@ -18,7 +18,7 @@ export const CONFIGCAT_ANONYMOUS_ID = 'configcat-webhook'
 export type FlagChangedIdentity = 'anonymous' | 'changer-email'
 
 /** Properties of 'Feature Flag Changed', the fields of ConfigCat's own Segment integration. */
-export interface FlagChangedProperties {
+export type FlagChangedProperties = {
   timestamp: string
   details: string
   product_id: string | null
@@ -33,14 +33,12 @@ export interface FlagChangedProperties {
 }
 
 /** A Segment `track` call, ready for `@segment/analytics-node`. */
-export interface FlagChangedTrack {
+export type FlagChangedTrack = {
   event: typeof FLAG_CHANGED_EVENT
   messageId: string
   timestamp: Date
-  userId?: string
-  anonymousId?: string
   properties: FlagChangedProperties
-}
+} & ({ userId: string } | { anonymousId: string })
 
 /** Input of {@link createFlagChangedEvent}. */
 export interface FlagChangedInput {

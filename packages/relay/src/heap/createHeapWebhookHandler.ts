@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { LaunchDarklyApiError } from '../errors'
-import { type DeliveryLog, createMemoryDeliveryLog } from '../http/deliveryLog'
+import { createMemoryDeliveryLog, type DeliveryLog } from '../http/deliveryLog'
 import { errorResponse } from '../http/errorResponse'
 import { jsonResponse, type RelayHandler } from '../http/relayRequest'
 import { applySegmentDelta } from '../launchdarkly/applySegmentDelta'
@@ -70,7 +70,9 @@ export function heapSegmentKey(segment: { id: string }): string {
  */
 export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): RelayHandler {
   const segments =
-    'updateContexts' in options.launchDarkly ? options.launchDarkly : createLaunchDarklySegments(options.launchDarkly)
+    'updateContexts' in options.launchDarkly
+      ? options.launchDarkly
+      : createLaunchDarklySegments(options.launchDarkly)
   const deliveryLog = options.deliveryLog ?? createMemoryDeliveryLog()
   const toKey = options.segmentKey ?? heapSegmentKey
   const toName = options.segmentName ?? ((segment) => `Heap: ${segment.name ?? segment.id}`)

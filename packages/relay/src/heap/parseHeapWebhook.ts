@@ -58,10 +58,21 @@ function readSyncInfo(value: unknown): HeapSegmentWebhook['syncInfo'] {
   if (value === undefined || value === null) return null
   if (!isRecord(value)) throw new WebhookPayloadError('data.sync_info must be an object.')
   const { page_number: pageNumber, total_pages: totalPages, sync_task_id: syncTaskId } = value
-  if (!Number.isInteger(pageNumber) || !Number.isInteger(totalPages) || syncTaskId === undefined || syncTaskId === null) {
-    throw new WebhookPayloadError('data.sync_info needs integer page_number and total_pages, and a sync_task_id.')
+  if (
+    !Number.isInteger(pageNumber) ||
+    !Number.isInteger(totalPages) ||
+    syncTaskId === undefined ||
+    syncTaskId === null
+  ) {
+    throw new WebhookPayloadError(
+      'data.sync_info needs integer page_number and total_pages, and a sync_task_id.',
+    )
   }
-  return { pageNumber: pageNumber as number, totalPages: totalPages as number, syncTaskId: String(syncTaskId) }
+  return {
+    pageNumber: pageNumber as number,
+    totalPages: totalPages as number,
+    syncTaskId: String(syncTaskId),
+  }
 }
 
 function readMembers(value: unknown, field: string): HeapMember[] {

@@ -33,7 +33,10 @@ export function computeHeapSignature(secret: string, timestampMs: string, body: 
 export function verifyHeapSignature(check: HeapSignatureCheck): { timestampMs: number } {
   const header = readHeader(check.headers, 'heap-hash')
   if (!header) {
-    throw new WebhookVerificationError('SIGNATURE_MISSING', 'Missing Heap-Hash header. Is this request from Heap?')
+    throw new WebhookVerificationError(
+      'SIGNATURE_MISSING',
+      'Missing Heap-Hash header. Is this request from Heap?',
+    )
   }
   const parts = new Map<string, string>()
   for (const part of header.split(',')) {
@@ -43,10 +46,14 @@ export function verifyHeapSignature(check: HeapSignatureCheck): { timestampMs: n
   const ts = parts.get('ts')
   const hmac = parts.get('hmac')
   if (!ts || !hmac || !/^\d+$/.test(ts)) {
-    throw new WebhookVerificationError('SIGNATURE_INVALID', 'Heap-Hash must look like "ts:<ms>,hmac:<base64>".')
+    throw new WebhookVerificationError(
+      'SIGNATURE_INVALID',
+      'Heap-Hash must look like "ts:<ms>,hmac:<base64>".',
+    )
   }
   const secrets = (typeof check.secret === 'string' ? [check.secret] : check.secret).filter(Boolean)
-  if (secrets.length === 0) throw new WebhookVerificationError('SIGNATURE_INVALID', 'No Heap webhook secret is configured.')
+  if (secrets.length === 0)
+    throw new WebhookVerificationError('SIGNATURE_INVALID', 'No Heap webhook secret is configured.')
   let matched = false
   for (const secret of secrets) {
     if (constantTimeEqual(hmac, computeHeapSignature(secret, ts, check.body))) matched = true

@@ -34,7 +34,9 @@ export function readHeader(headers: RelayHeaders, name: string): string | undefi
     return (headers as { get(name: string): string | null }).get(name) ?? undefined
   }
   const wanted = name.toLowerCase()
-  for (const [key, value] of Object.entries(headers as Record<string, string | readonly string[] | undefined>)) {
+  for (const [key, value] of Object.entries(
+    headers as Record<string, string | readonly string[] | undefined>,
+  )) {
     if (key.toLowerCase() !== wanted || value === undefined) continue
     return typeof value === 'string' ? value : value.join(',')
   }

@@ -19,7 +19,9 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024
  * // Express:
  * app.post('/webhooks/configcat', toNodeHandler(configCatHandler))
  */
-export function toNodeHandler(handler: RelayHandler): (req: NodeRequest, res: ServerResponse) => Promise<void> {
+export function toNodeHandler(
+  handler: RelayHandler,
+): (req: NodeRequest, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     let body: string
     try {
@@ -32,7 +34,9 @@ export function toNodeHandler(handler: RelayHandler): (req: NodeRequest, res: Se
     const response = await handler({ headers: req.headers, body }).catch((error: unknown) => ({
       status: 500,
       headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify({ error: { code: 'INTERNAL', message: String((error as Error)?.message ?? error) } }),
+      body: JSON.stringify({
+        error: { code: 'INTERNAL', message: String((error as Error)?.message ?? error) },
+      }),
     }))
     res.writeHead(response.status, response.headers)
     res.end(response.body)
@@ -53,7 +57,8 @@ async function readRawBody(req: NodeRequest): Promise<string> {
   for await (const chunk of req) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
     size += buffer.length
-    if (size > MAX_BODY_BYTES) throw new Error(`[flagbridge] Webhook body larger than ${MAX_BODY_BYTES} bytes.`)
+    if (size > MAX_BODY_BYTES)
+      throw new Error(`[flagbridge] Webhook body larger than ${MAX_BODY_BYTES} bytes.`)
     chunks.push(buffer)
   }
   return Buffer.concat(chunks).toString('utf8')

@@ -61,12 +61,19 @@ export async function launchDarklyRequest(
     }
 
     const status = response?.status
-    const detail = response ? await readMessage(response) : String((networkError as Error)?.message ?? networkError)
+    const detail = response
+      ? await readMessage(response)
+      : String((networkError as Error)?.message ?? networkError)
     const retryable = status === undefined || status === 429 || status >= 500
     if (!retryable || attempt >= maxRetries) {
-      throw new LaunchDarklyApiError(errorCode(status), describe(method, path, status, detail, attempt), status, {
-        cause: networkError,
-      })
+      throw new LaunchDarklyApiError(
+        errorCode(status),
+        describe(method, path, status, detail, attempt),
+        status,
+        {
+          cause: networkError,
+        },
+      )
     }
     const wait = status === 429 && response ? rateLimitWait(response, now()) : undefined
     await sleep(Math.min(maxDelay, wait ?? backoffDelay(attempt + 1)))
@@ -104,7 +111,13 @@ function errorCode(status: number | undefined): RelayErrorCode {
   return 'LAUNCHDARKLY_UNAVAILABLE'
 }
 
-function describe(method: string, path: string, status: number | undefined, detail: string, retries: number): string {
+function describe(
+  method: string,
+  path: string,
+  status: number | undefined,
+  detail: string,
+  retries: number,
+): string {
   const what = `LaunchDarkly ${method} ${path}`
   const retried = retries > 0 ? ` after ${retries} retries` : ''
   if (status === 401 || status === 403) {

@@ -40,7 +40,13 @@ export function createLaunchDarklySegments(options: LaunchDarklySegmentsOptions)
       await launchDarklyRequest(options, 'POST', `${base}/${encodeURIComponent(segmentKey)}/contexts`, body)
     },
     async deleteSegment(segmentKey) {
-      const status = await launchDarklyRequest(options, 'DELETE', `${base}/${encodeURIComponent(segmentKey)}`, undefined, [404])
+      const status = await launchDarklyRequest(
+        options,
+        'DELETE',
+        `${base}/${encodeURIComponent(segmentKey)}`,
+        undefined,
+        [404],
+      )
       return status === 404 ? 'missing' : 'deleted'
     },
   }

@@ -1,4 +1,11 @@
-import { Analytics, FetchHTTPClient, type HTTPClient, type HTTPFetchFn, type HTTPResponse } from '@segment/analytics-node'
+import {
+  Analytics,
+  FetchHTTPClient,
+  type HTTPClient,
+  type HTTPFetchFn,
+  type HTTPResponse,
+  type TrackParams,
+} from '@segment/analytics-node'
 import { SegmentDeliveryError } from '../errors'
 import { backoffDelay, realSleep, type Sleep } from '../http/sleep'
 
@@ -12,14 +19,7 @@ export const SEGMENT_HOSTS = {
 export type SegmentRegion = keyof typeof SEGMENT_HOSTS
 
 /** A `track` call with the caller's own `messageId`, so retries can be deduplicated. */
-export interface SegmentTrack {
-  event: string
-  messageId: string
-  timestamp?: Date
-  userId?: string
-  anonymousId?: string
-  properties?: Record<string, unknown>
-}
+export type SegmentTrack = TrackParams & { messageId: string }
 
 /** Options of {@link createSegmentDelivery}. */
 export interface SegmentDeliveryOptions {
@@ -159,7 +159,8 @@ export function createSegmentDelivery(options: SegmentDeliveryOptions): SegmentD
 
 /** Wraps the HTTP client to remember Segment's status and `Retry-After` per messageId. */
 function observe(client: HTTPFetchFn | HTTPClient | undefined, answers: Map<string, Answer>): HTTPClient {
-  const inner: HTTPClient = client === undefined || typeof client === 'function' ? new FetchHTTPClient(client) : client
+  const inner: HTTPClient =
+    client === undefined || typeof client === 'function' ? new FetchHTTPClient(client) : client
   return {
     async makeRequest(request) {
       const messageIds = readMessageIds(request.body)
@@ -184,7 +185,9 @@ function observe(client: HTTPFetchFn | HTTPClient | undefined, answers: Map<stri
 function readMessageIds(body: string): string[] {
   try {
     const parsed = JSON.parse(body) as { batch?: Array<{ messageId?: unknown }> }
-    return (parsed.batch ?? []).flatMap((event) => (typeof event.messageId === 'string' ? [event.messageId] : []))
+    return (parsed.batch ?? []).flatMap((event) =>
+      typeof event.messageId === 'string' ? [event.messageId] : [],
+    )
   } catch {
     return []
   }
