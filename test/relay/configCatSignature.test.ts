@@ -1,0 +1,110 @@
+import {
+  computeConfigCatSignature,
+  verifyConfigCatSignature,
+  WebhookVerificationError,
+} from '@flagbridge/relay'
+import { describe, expect, it } from 'vitest'
+import { signConfigCat } from './fakes/sign'
+
+// ConfigCat's published test vector.
+const KEY = 'configcat_whsk_VN3juirnVh5pNvCKd81RYRYchxUX4j3NykbZG2fAy88='
+const ID = 'b616ca659d154a5fb907dd8475792eeb'
+const TS = '1669629035'
+const BODY = 'examplebody'
+const EXPECTED = 'Ks3cYsu9Lslfo+hVxNC3oQWnsF9e5d73TI5t94D9DRA='
+const AT_TS = () => Number(TS) * 1000
+
+function headers(signature: string, overrides: Record<string, string | undefined> = {}) {
+  return {
+    'x-configcat-webhook-id': ID,
+    'x-configcat-webhook-timestamp': TS,
+    'x-configcat-webhook-signature-v1': signature,
+    ...overrides,
+  }
+}
+
+function verificationCode(run: () => unknown): string | undefined {
+  try {
+    run()
+    return undefined
+  } catch (error) {
+    expect(error).toBeInstanceOf(WebhookVerificationError)
+    return (error as WebhookVerificationError).code
+  }
+}
+
+describe('ConfigCat webhook signature', () => {
+  it('matches the published test vector', () => {
+    expect(computeConfigCatSignature(KEY, ID, TS, BODY)).toBe(EXPECTED)
+    expect(verifyConfigCatSignature({ headers: headers(EXPECTED), body: BODY, signingKeys: [KEY], now: AT_TS })).toEqual(
+      { webhookId: ID, timestamp: 1669629035 },
+    )
+  })
+
+  it('accepts a signature made with the secondary key', () => {
+    const secondary = 'configcat_whsk_secondary-key-during-rotation'
+    const signature = signConfigCat(secondary, ID, TS, BODY)
+    expect(
+      verifyConfigCatSignature({ headers: headers(signature), body: BODY, signingKeys: [KEY, secondary], now: AT_TS }),
+    ).toEqual({ webhookId: ID, timestamp: 1669629035 })
+    expect(verificationCode(() => verifyConfigCatSignature({ headers: headers(signature), body: BODY, signingKeys: [KEY], now: AT_TS }))).toBe(
+      'SIGNATURE_INVALID',
+    )
+  })
+
+  it('accepts any of several comma-separated signatures', () => {
+    const header = `bm90LXRoaXMtb25l, ${EXPECTED},AAAA`
+    expect(verifyConfigCatSignature({ headers: headers(header), body: BODY, signingKeys: [KEY], now: AT_TS }).webhookId).toBe(
+      ID,
+    )
+  })
+
+  it('reads headers case-insensitively and from a Headers object', () => {
+    const fetchHeaders = new Headers({
+      'X-ConfigCat-Webhook-ID': ID,
+      'X-ConfigCat-Webhook-Timestamp': TS,
+      'X-ConfigCat-Webhook-Signature-V1': EXPECTED,
+    })
+    expect(verifyConfigCatSignature({ headers: fetchHeaders, body: BODY, signingKeys: [KEY], now: AT_TS }).webhookId).toBe(ID)
+  })
+
+  it('refuses a tampered body, id or timestamp', () => {
+    const check = (h: Record<string, string | undefined>, body: string) =>
+      verificationCode(() => verifyConfigCatSignature({ headers: h, body, signingKeys: [KEY], now: AT_TS }))
+    expect(check(headers(EXPECTED), 'examplebody ')).toBe('SIGNATURE_INVALID')
+    expect(check(headers(EXPECTED, { 'x-configcat-webhook-id': 'b616ca659d154a5fb907dd8475792eec' }), BODY)).toBe(
+      'SIGNATURE_INVALID',
+    )
+    expect(check(headers(EXPECTED, { 'x-configcat-webhook-timestamp': '1669629036' }), BODY)).toBe('SIGNATURE_INVALID')
+    expect(check(headers(EXPECTED.slice(0, -2)), BODY)).toBe('SIGNATURE_INVALID')
+  })
+
+  it('refuses stale and future timestamps outside the window, accepts inside it', () => {
+    const at = (offsetSeconds: number, toleranceSeconds?: number) =>
+      verificationCode(() =>
+        verifyConfigCatSignature({
+          headers: headers(EXPECTED),
+          body: BODY,
+          signingKeys: [KEY],
+          now: () => AT_TS() + offsetSeconds * 1000,
+          ...(toleranceSeconds === undefined ? {} : { toleranceSeconds }),
+        }),
+      )
+    expect(at(300)).toBeUndefined()
+    expect(at(301)).toBe('TIMESTAMP_STALE')
+    expect(at(-301)).toBe('TIMESTAMP_STALE') // signed 301 s in the future
+    expect(at(3600, 7200)).toBeUndefined()
+    expect(at(61, 60)).toBe('TIMESTAMP_STALE')
+  })
+
+  it('refuses missing headers and an empty key list', () => {
+    const check = (h: Record<string, string | undefined>, keys = [KEY]) =>
+      verificationCode(() => verifyConfigCatSignature({ headers: h, body: BODY, signingKeys: keys, now: AT_TS }))
+    expect(check(headers(EXPECTED, { 'x-configcat-webhook-id': undefined }))).toBe('SIGNATURE_MISSING')
+    expect(check(headers(EXPECTED, { 'x-configcat-webhook-timestamp': undefined }))).toBe('SIGNATURE_MISSING')
+    expect(check(headers(EXPECTED, { 'x-configcat-webhook-signature-v1': undefined }))).toBe('SIGNATURE_MISSING')
+    expect(check({})).toBe('SIGNATURE_MISSING')
+    expect(check(headers(EXPECTED), [])).toBe('SIGNATURE_INVALID')
+    expect(check(headers(EXPECTED, { 'x-configcat-webhook-timestamp': '16696290x5' }))).toBe('SIGNATURE_INVALID')
+  })
+})
