@@ -35,7 +35,15 @@ const VALUES = {
 
 describe('ConfigCat webhook template and body', () => {
   it('uses every documented variable, with ##ChangeDetails## unquoted', () => {
-    for (const name of ['ConfigId', 'ConfigName', 'EnvironmentId', 'EnvironmentName', 'URL', 'ChangedBy', 'ChangeNotes']) {
+    for (const name of [
+      'ConfigId',
+      'ConfigName',
+      'EnvironmentId',
+      'EnvironmentName',
+      'URL',
+      'ChangedBy',
+      'ChangeNotes',
+    ]) {
       expect(CONFIGCAT_WEBHOOK_BODY_TEMPLATE).toContain(`"##${name}##"`)
     }
     expect(CONFIGCAT_WEBHOOK_BODY_TEMPLATE).toContain('"changeDetails": ##ChangeDetails##')
@@ -55,7 +63,11 @@ describe('ConfigCat webhook template and body', () => {
   })
 
   it('still reads a body whose change notes broke the JSON (quotes, line breaks)', () => {
-    const body = fill({ ...VALUES, ChangeNotes: 'Said "go", then\nrolled back \\ forward', ConfigName: 'A "quoted" name' })
+    const body = fill({
+      ...VALUES,
+      ChangeNotes: 'Said "go", then\nrolled back \\ forward',
+      ConfigName: 'A "quoted" name',
+    })
     expect(() => JSON.parse(body)).toThrow()
     const change = parseConfigCatWebhook(body)
     expect(change.changeNotes).toBe('Said "go", then\nrolled back \\ forward')
@@ -107,7 +119,8 @@ describe('createFlagChangedEvent', () => {
       anonymousId: 'configcat-webhook',
       properties: {
         timestamp: '2022-11-28T09:50:35.000Z',
-        details: 'myAwesomeFeature1: false ➔ true\nmyAwesomeFeature2:\n Rollout percentage items changed:\n + 20% true\n + 80% false',
+        details:
+          'myAwesomeFeature1: false ➔ true\nmyAwesomeFeature2:\n Rollout percentage items changed:\n + 20% true\n + 80% false',
         product_id: 'prod-1',
         product_name: 'Web',
         config_id: VALUES.ConfigId,
@@ -131,7 +144,12 @@ describe('createFlagChangedEvent', () => {
   })
 
   it("attributes the event to the changer's email when asked, anonymous without an email", () => {
-    const byEmail = createFlagChangedEvent({ change, delivery, product: { id: null, name: null }, identity: 'changer-email' })
+    const byEmail = createFlagChangedEvent({
+      change,
+      delivery,
+      product: { id: null, name: null },
+      identity: 'changer-email',
+    })
     expect(byEmail).toMatchObject({ userId: 'jane@example.com' })
     expect(byEmail).not.toHaveProperty('anonymousId')
     const noEmail = createFlagChangedEvent({

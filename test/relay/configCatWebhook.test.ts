@@ -1,9 +1,9 @@
 import {
   CONFIGCAT_WEBHOOK_BODY_TEMPLATE,
-  createConfigCatWebhookHandler,
-  createFlagChangedMessageId,
   type ConfigCatWebhookHandler,
   type ConfigCatWebhookHandlerOptions,
+  createConfigCatWebhookHandler,
+  createFlagChangedMessageId,
   toNodeHandler,
 } from '@flagbridge/relay'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -90,7 +90,9 @@ describe('ConfigCat webhook → Segment', () => {
 
     // Answered only after the batch reached Segment.
     expect(segment.requests).toHaveLength(1)
-    expect(segment.requests[0]?.authorization).toBe(`Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`)
+    expect(segment.requests[0]?.authorization).toBe(
+      `Basic ${Buffer.from(`${WRITE_KEY}:`).toString('base64')}`,
+    )
     expect(segment.acceptedCount).toBe(1)
     const event = segment.accepted.get(messageId)
     expect(event).toMatchObject({
@@ -129,7 +131,10 @@ describe('ConfigCat webhook → Segment', () => {
     expect([first.status, second.status]).toEqual([200, 200])
     expect(JSON.parse(second.body)).toMatchObject({ duplicate: true })
 
-    const concurrent = await Promise.all([relay(delivery(body(), 'webhook-9')), relay(delivery(body(), 'webhook-9'))])
+    const concurrent = await Promise.all([
+      relay(delivery(body(), 'webhook-9')),
+      relay(delivery(body(), 'webhook-9')),
+    ])
     expect(concurrent.map((r) => r.status)).toEqual([200, 200])
 
     expect(segment.requests.flatMap((r) => r.batch.map((e) => e.messageId))).toEqual([
@@ -176,7 +181,9 @@ describe('ConfigCat webhook → Segment', () => {
   })
 
   it('does not retry a 4xx from Segment and answers 502 (wrong write key)', async () => {
-    const relay = createHandler({ segment: { writeKey: 'wrong-key', host: segment.url, sleep: async () => {} } })
+    const relay = createHandler({
+      segment: { writeKey: 'wrong-key', host: segment.url, sleep: async () => {} },
+    })
     const response = await relay(delivery(body()))
     expect(response.status).toBe(502)
     expect(JSON.parse(response.body).error.code).toBe('SEGMENT_REJECTED')
@@ -195,7 +202,9 @@ describe('ConfigCat webhook → Segment', () => {
     expect(response.status).toBe(200)
     const event = [...segment.accepted.values()][0]
     expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(32 * 1024)
-    expect(String((event?.properties as { details: string }).details)).toMatch(/… \(truncated\)$/)
+    expect(String((event?.properties as { details?: string } | undefined)?.details)).toMatch(
+      /… \(truncated\)$/,
+    )
   })
 
   it('refuses bad signatures (401) and malformed bodies (400) without calling Segment', async () => {
@@ -212,9 +221,10 @@ describe('ConfigCat webhook → Segment', () => {
       expect((await relay(request)).status).toBe(401)
     }
     expect((await relay(delivery('{"configId": "cfg-1"'))).status).toBe(400)
-    expect((await relay(delivery(JSON.stringify({ configId: 'c', environmentId: 'e', changeDetails: '[]' })))).status).toBe(
-      400,
-    )
+    expect(
+      (await relay(delivery(JSON.stringify({ configId: 'c', environmentId: 'e', changeDetails: '[]' }))))
+        .status,
+    ).toBe(400)
     expect(segment.requests).toHaveLength(0)
     expect(errors.map((error) => (error as { code: string }).code)).toEqual([
       'SIGNATURE_INVALID',
@@ -247,7 +257,11 @@ describe('product lookup through ConfigCat’s Public API', () => {
     configCatApi = await listen((req, res) => {
       lookups.push({ url: req.url, authorization: req.headers.authorization })
       if (failLookups) return send(res, 401, { message: 'Unauthorized' })
-      send(res, 200, { configId: 'cfg-1', name: 'Main Config', product: { productId: 'prod-42', name: 'Mobile app' } })
+      send(res, 200, {
+        configId: 'cfg-1',
+        name: 'Main Config',
+        product: { productId: 'prod-42', name: 'Mobile app' },
+      })
     })
   })
   afterEach(() => configCatApi.close())
@@ -260,7 +274,10 @@ describe('product lookup through ConfigCat’s Public API', () => {
     expect((await relay(delivery(body(), 'webhook-a'))).status).toBe(200)
     expect((await relay(delivery(body(), 'webhook-b'))).status).toBe(200)
     expect(lookups).toEqual([
-      { url: '/v1/configs/cfg-1', authorization: `Basic ${Buffer.from('api-user:api-pass').toString('base64')}` },
+      {
+        url: '/v1/configs/cfg-1',
+        authorization: `Basic ${Buffer.from('api-user:api-pass').toString('base64')}`,
+      },
     ])
     for (const event of segment.accepted.values()) {
       expect(event.properties).toMatchObject({ product_id: 'prod-42', product_name: 'Mobile app' })
@@ -275,7 +292,10 @@ describe('product lookup through ConfigCat’s Public API', () => {
       configCatPublicApi: { username: 'api-user', password: 'wrong', baseUrl: configCatApi.url },
     })
     expect((await relay(delivery(body()))).status).toBe(200)
-    expect([...segment.accepted.values()][0]?.properties).toMatchObject({ product_id: null, product_name: null })
+    expect([...segment.accepted.values()][0]?.properties).toMatchObject({
+      product_id: null,
+      product_name: null,
+    })
     expect(errors.map((error) => (error as { code: string }).code)).toEqual(['CONFIGCAT_API_ERROR'])
   })
 })
@@ -293,7 +313,10 @@ describe('toNodeHandler', () => {
       })
       expect(response.status).toBe(200)
       expect(response.headers.get('content-type')).toContain('application/json')
-      expect(await response.json()).toEqual({ ok: true, messageId: createFlagChangedMessageId('webhook-1', NOW_S) })
+      expect(await response.json()).toEqual({
+        ok: true,
+        messageId: createFlagChangedMessageId('webhook-1', NOW_S),
+      })
 
       const forged = await fetch(`${server.url}/webhooks/configcat`, {
         method: 'POST',
@@ -320,7 +343,11 @@ describe('toNodeHandler', () => {
       })
     })
     try {
-      const response = await fetch(server.url, { method: 'POST', headers: request.headers, body: request.body })
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+      })
       expect(response.status).toBe(200)
     } finally {
       await server.close()

@@ -1,4 +1,8 @@
-import { createHeapWebhookHandler, type HeapWebhookHandlerOptions, verifyHeapSignature } from '@flagbridge/relay'
+import {
+  createHeapWebhookHandler,
+  type HeapWebhookHandlerOptions,
+  verifyHeapSignature,
+} from '@flagbridge/relay'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type FakeLaunchDarkly, startFakeLaunchDarkly } from './fakes/fakeLaunchDarkly'
 import { heapHash } from './fakes/sign'
@@ -52,7 +56,11 @@ function page(options: {
     action_type: options.action ?? 'segment.users.sync',
     data: {
       segment: { id: options.segmentId ?? 4242, name: 'Power users' },
-      sync_info: { page_number: options.page ?? 1, total_pages: options.pages ?? 1, sync_task_id: options.task ?? 'task-1' },
+      sync_info: {
+        page_number: options.page ?? 1,
+        total_pages: options.pages ?? 1,
+        sync_task_id: options.task ?? 'task-1',
+      },
       add: (options.add ?? []).map((id) => ({ id })),
       remove: (options.remove ?? []).map((id) => ({ id })),
     },
@@ -71,7 +79,12 @@ describe('Heap-Hash signature', () => {
   const body = page({ add: ['u1'] })
   const check = (header: string | undefined, nowMs = NOW, text = body) => {
     try {
-      verifyHeapSignature({ headers: header === undefined ? {} : { 'Heap-Hash': header }, body: text, secret: SECRET, now: () => nowMs })
+      verifyHeapSignature({
+        headers: header === undefined ? {} : { 'Heap-Hash': header },
+        body: text,
+        secret: SECRET,
+        now: () => nowMs,
+      })
       return 'ok'
     } catch (error) {
       return (error as { code: string }).code
@@ -122,10 +135,17 @@ describe('Heap segment sync → LaunchDarkly', () => {
 
     const creates = ld.calls.filter((call) => call.path === '/api/v2/segments/web/production')
     expect(creates).toHaveLength(1)
-    expect(creates[0]?.body).toEqual({ key: 'heap-4242', name: 'Heap: Power users', unbounded: true, unboundedContextKind: 'user' })
+    expect(creates[0]?.body).toEqual({
+      key: 'heap-4242',
+      name: 'Heap: Power users',
+      unbounded: true,
+      unboundedContextKind: 'user',
+    })
     expect(creates[0]?.authorization).toBe(TOKEN)
     expect(contextCalls()).toHaveLength(10)
-    expect(contextCalls().every((call) => call.body.included.add.length === 1000 && call.status === 204)).toBe(true)
+    expect(
+      contextCalls().every((call) => call.body.included.add.length === 1000 && call.status === 204),
+    ).toBe(true)
     expect(ld.calls).toHaveLength(11)
     expect(ld.addsApplied).toBe(10_000)
     expect(ld.members('web', 'production', 'heap-4242')).toEqual(new Set(ids(0, 10_000)))
@@ -154,7 +174,9 @@ describe('Heap segment sync → LaunchDarkly', () => {
     expect(ld.calls).toHaveLength(callsAfterFirst)
     expect(ld.addsApplied).toBe(1500)
     // The same page number of another sync task is new work.
-    expect(JSON.parse((await relay(signed(page({ add: ['x'], page: 1, pages: 3, task: 'task-8' })))).body)).toMatchObject({
+    expect(
+      JSON.parse((await relay(signed(page({ add: ['x'], page: 1, pages: 3, task: 'task-8' })))).body),
+    ).toMatchObject({
       added: 1,
     })
   })
@@ -190,7 +212,13 @@ describe('Heap segment sync → LaunchDarkly', () => {
 
   it('fails at once with a typed error on 401 and 400 (no retries)', async () => {
     const unauthorized = createHandler({
-      launchDarkly: { accessToken: 'wrong', projectKey: 'web', environmentKey: 'production', baseUrl: ld.url, sleep: async () => {} },
+      launchDarkly: {
+        accessToken: 'wrong',
+        projectKey: 'web',
+        environmentKey: 'production',
+        baseUrl: ld.url,
+        sleep: async () => {},
+      },
     })
     const response = await unauthorized(signed(page({ add: ['u1'] })))
     expect(response.status).toBe(502)
@@ -225,16 +253,22 @@ describe('Heap segment sync → LaunchDarkly', () => {
   it('drain: removes the listed users; with drain "delete-segment" also deletes the segment after the last page', async () => {
     const relay = createHandler()
     await relay(signed(page({ add: ['a', 'b', 'c'], task: 'sync' })))
-    const drained = await relay(signed(page({ action: 'segment.users.drain', remove: ['a', 'b'], add: ['ignored'], task: 'drain' })))
+    const drained = await relay(
+      signed(page({ action: 'segment.users.drain', remove: ['a', 'b'], add: ['ignored'], task: 'drain' })),
+    )
     expect(drained.status).toBe(200)
     expect(ld.members('web', 'production', 'heap-4242')).toEqual(new Set(['c']))
     expect(ld.segments.has('web/production/heap-4242')).toBe(true)
 
     const deleting = createHandler({ drain: 'delete-segment' })
-    const first = await deleting(signed(page({ action: 'segment.users.drain', remove: ['c'], page: 1, pages: 2, task: 'd2' })))
+    const first = await deleting(
+      signed(page({ action: 'segment.users.drain', remove: ['c'], page: 1, pages: 2, task: 'd2' })),
+    )
     expect(JSON.parse(first.body)).toMatchObject({ deleted: false })
     expect(ld.segments.has('web/production/heap-4242')).toBe(true)
-    const last = await deleting(signed(page({ action: 'segment.users.drain', page: 2, pages: 2, task: 'd2' })))
+    const last = await deleting(
+      signed(page({ action: 'segment.users.drain', page: 2, pages: 2, task: 'd2' })),
+    )
     expect(JSON.parse(last.body)).toMatchObject({ deleted: true })
     expect(ld.segments.has('web/production/heap-4242')).toBe(false)
   })
@@ -246,10 +280,21 @@ describe('Heap segment sync → LaunchDarkly', () => {
     expect((await relay(signed(body, NOW, 'wrong'))).status).toBe(401)
     expect((await relay(signed(body, NOW - 600_000))).status).toBe(401)
     expect((await relay(signed('{oops'))).status).toBe(400)
-    expect((await relay(signed(JSON.stringify({ action_type: 'segment.deleted', data: {} })))).status).toBe(400)
-    expect((await relay(signed(JSON.stringify({ action_type: 'segment.users.sync', data: { segment: {} } })))).status).toBe(400)
+    expect((await relay(signed(JSON.stringify({ action_type: 'segment.deleted', data: {} })))).status).toBe(
+      400,
+    )
     expect(
-      (await relay(signed(JSON.stringify({ action_type: 'segment.users.sync', data: { segment: { id: 1 }, add: [{}] } })))).status,
+      (await relay(signed(JSON.stringify({ action_type: 'segment.users.sync', data: { segment: {} } }))))
+        .status,
+    ).toBe(400)
+    expect(
+      (
+        await relay(
+          signed(
+            JSON.stringify({ action_type: 'segment.users.sync', data: { segment: { id: 1 }, add: [{}] } }),
+          ),
+        )
+      ).status,
     ).toBe(400)
     expect(ld.calls).toHaveLength(0)
     expect(errors).toHaveLength(7)

@@ -50,7 +50,13 @@ export async function startFakeLaunchDarkly(token: string): Promise<FakeLaunchDa
     } catch {
       body = text
     }
-    const call: LaunchDarklyCall = { method: req.method ?? '', path, authorization: req.headers.authorization, body, status: 0 }
+    const call: LaunchDarklyCall = {
+      method: req.method ?? '',
+      path,
+      authorization: req.headers.authorization,
+      body,
+      status: 0,
+    }
     fake.calls.push(call)
     const answer = (status: number, payload?: unknown, headers?: Record<string, string>) => {
       call.status = status
@@ -58,12 +64,20 @@ export async function startFakeLaunchDarkly(token: string): Promise<FakeLaunchDa
     }
 
     const scripted = fake.script.shift()
-    if (scripted) return answer(scripted.status, scripted.body ?? { code: 'scripted', message: 'scripted' }, scripted.headers)
-    if (req.headers.authorization !== token) return answer(401, { code: 'unauthorized', message: 'Invalid access token' })
+    if (scripted)
+      return answer(
+        scripted.status,
+        scripted.body ?? { code: 'scripted', message: 'scripted' },
+        scripted.headers,
+      )
+    if (req.headers.authorization !== token)
+      return answer(401, { code: 'unauthorized', message: 'Invalid access token' })
 
     const match = /^\/api\/v2\/segments\/([^/]+)\/([^/]+)(?:\/([^/]+)(\/contexts)?)?$/.exec(path)
     if (!match) return answer(404, { code: 'not_found', message: 'Unknown resource' })
-    const [, project, environment, segmentKey, contexts] = match.map((part) => (part ? decodeURIComponent(part) : part))
+    const [, project, environment, segmentKey, contexts] = match.map((part) =>
+      part ? decodeURIComponent(part) : part,
+    )
     const base = `${project}/${environment}`
 
     if (req.method === 'POST' && !segmentKey) {
@@ -89,8 +103,15 @@ export async function startFakeLaunchDarkly(token: string): Promise<FakeLaunchDa
       if (!segment) return answer(404, { code: 'not_found', message: 'Unknown segment' })
       const add = body?.included?.add
       const remove = body?.included?.remove
-      if (!Array.isArray(add) || !Array.isArray(remove) || [...add, ...remove].some((key) => typeof key !== 'string')) {
-        return answer(400, { code: 'invalid_request', message: 'included.add and included.remove must be string arrays' })
+      if (
+        !Array.isArray(add) ||
+        !Array.isArray(remove) ||
+        [...add, ...remove].some((key) => typeof key !== 'string')
+      ) {
+        return answer(400, {
+          code: 'invalid_request',
+          message: 'included.add and included.remove must be string arrays',
+        })
       }
       for (const key of add) segment.members.add(key)
       for (const key of remove) segment.members.delete(key)

@@ -43,7 +43,8 @@ export async function startFakeSegment(writeKey: string): Promise<FakeSegment> {
     const scripted = fake.script.shift()
     if (scripted) return send(res, scripted.status, scripted.body ?? { success: false }, scripted.headers)
     if (req.headers.authorization !== expectedAuth) return send(res, 401, { success: false })
-    if (Buffer.byteLength(text) > MAX_BATCH_BYTES) return send(res, 400, { success: false, message: 'batch too large' })
+    if (Buffer.byteLength(text) > MAX_BATCH_BYTES)
+      return send(res, 400, { success: false, message: 'batch too large' })
     if (batch.some((event) => Buffer.byteLength(JSON.stringify(event)) > MAX_EVENT_BYTES)) {
       return send(res, 400, { success: false, message: 'event too large' })
     }

@@ -1,4 +1,10 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 /** A started local server and how to stop it. */
@@ -32,7 +38,12 @@ export async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Ends a response with an optional JSON body. */
-export function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, body === undefined ? headers : { 'content-type': 'application/json', ...headers })
   res.end(body === undefined ? undefined : JSON.stringify(body))
 }
