@@ -1,12 +1,12 @@
 import type { AnalyticsDestination } from './destination'
-import { type FlagBridgeError, toFlagBridgeError } from './errors'
+import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagEvaluation, FlagProvider } from './evaluation'
 import { createEventLog, type EventLog } from './eventLog'
 import { toExposure } from './exposure'
 import type { DedupeScope, LedgerStorage } from './exposureLedger'
 import { createExposureTracker, type ExposureTracker } from './exposureTracker'
 import { createFlagStore, type FlagStore, type RoutingOptions } from './flagStore'
-import { type FlagBridgeUser, normalizeUser } from './user'
+import { type FlagBridgeUser, isSameUser, normalizeUser } from './user'
 import type { FlagVendor } from './vendor'
 
 /** `tracking` options: how exposures are deduplicated, gated and sent. */
@@ -38,6 +38,11 @@ export interface FlagBridgeOptions {
   onError?: (error: FlagBridgeError) => void
   /** Where the session dedup ledger lives (default `sessionStorage`). */
   storage?: LedgerStorage
+  /**
+   * Start listening and sending at once (default). React creates the bridge with `false`
+   * and calls `connect()` after commit, so a render React throws away does no work.
+   */
+  autoConnect?: boolean
 }
 
 /** How often and when a key was last evaluated by a committed component. */
@@ -48,6 +53,7 @@ export interface EvaluationStats {
 }
 
 const MAX_REPORTED = 200
+const PROVIDERS = ['configcat', 'launchdarkly'] as const
 
 /**
  * The whole engine behind `<FlagBridgeProvider>`: the flag store, the exposure tracker
@@ -76,9 +82,16 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     } catch {}
   }
 
+  const initial = safeNormalize(options.user, report)
   const log: EventLog = createEventLog()
-  const store: FlagStore = createFlagStore({ vendors: options.vendors, routing: options.routing })
+  const store: FlagStore = createFlagStore({
+    vendors: options.vendors,
+    routing: options.routing,
+    user: initial,
+    autoConnect: false,
+  })
   const tracker: ExposureTracker = createExposureTracker({
+    autoConnect: false,
     destinations: tracking.enabled === false ? [] : (options.destinations ?? []),
     dedupe: tracking.dedupe,
     consent: tracking.consent,
@@ -94,13 +107,25 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
   })
   const stats = new Map<string, EvaluationStats>()
   const sdkUnsubscribes = new Map<FlagProvider, () => void>()
-  let user: FlagBridgeUser | undefined
+  // The user each vendor was last switched to, so reconnecting (StrictMode) doesn't re-identify.
+  const vendorUsers = new Map<FlagVendor, FlagBridgeUser | undefined>()
+  let user: FlagBridgeUser | undefined = initial
   let identityVersion = 0
+  let connected = false
+
+  const identifyVendor = (provider: FlagProvider, vendor: FlagVendor, version: number) => {
+    if (vendorUsers.has(vendor) && isSameUser(vendorUsers.get(vendor), user)) return Promise.resolve()
+    vendorUsers.set(vendor, user)
+    return vendor.identify(user).catch((error: unknown) => {
+      if (version === identityVersion)
+        report(toFlagBridgeError('VENDOR_ERROR', `${provider} identify`, error))
+    })
+  }
 
   const watchSdkEvaluations = (provider: FlagProvider, vendor: FlagVendor | undefined) => {
     sdkUnsubscribes.get(provider)?.()
     sdkUnsubscribes.delete(provider)
-    if (!tracking.sdkEvaluations || !vendor?.subscribeToSdkEvaluations) return
+    if (!connected || !tracking.sdkEvaluations || !vendor?.subscribeToSdkEvaluations) return
     const unsubscribe = vendor.subscribeToSdkEvaluations((evaluation) => {
       tracker.record({ ...evaluation, provider, user, overridden: false })
     })
@@ -113,50 +138,70 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     log,
     /**
      * Switches every system to a user (or to anonymous with `undefined`): ConfigCat's
-     * default user, LaunchDarkly `identify`, Segment and Heap identify/reset. Invalid
-     * users are reported and treated as anonymous.
+     * default user, LaunchDarkly `identify`, Segment and Heap identify/reset. Users are
+     * compared by value; an invalid user is reported and treated as anonymous.
      */
     identify(input: FlagBridgeUser | undefined): Promise<void> {
-      let next: FlagBridgeUser | undefined
-      try {
-        const normalized = normalizeUser(input)
-        next = normalized.user
-        for (const warning of normalized.warnings) report(toFlagBridgeError('INVALID_USER', 'user', warning))
-      } catch (error) {
-        report(toFlagBridgeError('INVALID_USER', 'user', error))
-        next = undefined
-      }
+      const next = safeNormalize(input, report)
+      if (isSameUser(next, user)) return Promise.resolve()
       user = next
       const version = ++identityVersion
       // The tracker first: its identify must be queued before any exposure for this user.
       tracker.identify(next)
       store.setUser(next)
+      if (!connected) return Promise.resolve()
       const switching: Promise<void>[] = []
-      for (const provider of ['configcat', 'launchdarkly'] as const) {
+      for (const provider of PROVIDERS) {
         const vendor = store.vendor(provider)
-        if (!vendor) continue
-        switching.push(
-          vendor.identify(next).catch((error: unknown) => {
-            if (version === identityVersion)
-              report(toFlagBridgeError('VENDOR_ERROR', `${provider} identify`, error))
-          }),
-        )
+        if (vendor) switching.push(identifyVendor(provider, vendor, version))
       }
       return Promise.all(switching).then(() => undefined)
     },
     reset: () => bridge.identify(undefined),
     user: () => user,
-    /** Attaches (or detaches, with `undefined`) a flag vendor; the current user is applied to it. */
-    setVendor(provider: FlagProvider, vendor: FlagVendor | undefined) {
+    /**
+     * Attaches (or detaches, with `undefined`) a flag vendor; the current user is applied
+     * to it once connected. `identifiedAs` says the vendor already evaluates for a user
+     * (a LaunchDarkly client created with that context), so no `identify` is needed.
+     */
+    setVendor(provider: FlagProvider, vendor: FlagVendor | undefined, identifiedAs?: { user: unknown }) {
       if (store.vendor(provider) === vendor) return
+      if (vendor && identifiedAs)
+        vendorUsers.set(
+          vendor,
+          safeNormalize(identifiedAs.user, () => {}),
+        )
       store.setVendor(provider, vendor)
       watchSdkEvaluations(provider, vendor)
-      if (vendor && user) {
-        vendor
-          .identify(user)
-          .catch((error: unknown) => report(toFlagBridgeError('VENDOR_ERROR', `${provider} identify`, error)))
-      }
+      if (vendor && connected) void identifyVendor(provider, vendor, identityVersion)
     },
+    /**
+     * Starts the bridge: listens to vendors and destinations, identifies the user
+     * everywhere and sends what waited. Idempotent; returns `disconnect`.
+     */
+    connect(): () => void {
+      if (!connected) {
+        connected = true
+        store.connect()
+        tracker.identify(user)
+        tracker.connect()
+        for (const provider of PROVIDERS) {
+          const vendor = store.vendor(provider)
+          watchSdkEvaluations(provider, vendor)
+          if (vendor) void identifyVendor(provider, vendor, identityVersion)
+        }
+      }
+      return bridge.disconnect
+    },
+    /** Stops listening and sending; queued calls wait for the next `connect()`. */
+    disconnect() {
+      connected = false
+      for (const unsubscribe of sdkUnsubscribes.values()) unsubscribe()
+      sdkUnsubscribes.clear()
+      tracker.disconnect()
+      store.disconnect()
+    },
+    connected: () => connected,
     /**
      * Call once a component has shown an evaluation (after commit). Counts it for the
      * overlay, reports its error, and sends the exposure through the tracker.
@@ -180,17 +225,24 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     },
     report,
     dispose() {
-      for (const unsubscribe of sdkUnsubscribes.values()) unsubscribe()
+      bridge.disconnect()
       tracker.dispose()
-      store.dispose()
     },
   }
 
-  for (const provider of ['configcat', 'launchdarkly'] as const)
-    watchSdkEvaluations(provider, options.vendors?.[provider])
-  if (options.user !== undefined) void bridge.identify(options.user)
-  else tracker.identify(undefined)
+  if (options.autoConnect !== false) bridge.connect()
   return bridge
 }
 
 export type FlagBridge = ReturnType<typeof createFlagBridge>
+
+function safeNormalize(input: unknown, report: (error: FlagBridgeError) => void): FlagBridgeUser | undefined {
+  try {
+    const { user, warnings } = normalizeUser(input)
+    for (const warning of warnings) report(new FlagBridgeError('INVALID_USER', warning))
+    return user
+  } catch (error) {
+    report(toFlagBridgeError('INVALID_USER', 'user', error))
+    return undefined
+  }
+}

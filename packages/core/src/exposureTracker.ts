@@ -19,6 +19,8 @@ export interface ExposureTrackerOptions {
   maxLedgerEntries?: number
   eventLog?: EventLog
   onError?: (error: FlagBridgeError) => void
+  /** Start sending at once (default). With `false`, calls wait until `connect()`: React connects after commit. */
+  autoConnect?: boolean
 }
 
 interface QueuedCall {
@@ -63,9 +65,19 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
   const flush = (index: number) => {
     const destination = destinations[index]!
     const queue = queues[index]!
-    while (consent && queue.length > 0 && destination.state().status === 'ready') {
+    while (connected && consent && queue.length > 0 && isReady(index, destination)) {
       const item = queue.shift()!
       deliver(index, destination, item)
+    }
+  }
+
+  const isReady = (index: number, destination: AnalyticsDestination) => {
+    try {
+      return destination.state().status === 'ready'
+    } catch (cause) {
+      // A destination whose state() throws is not ready: its calls wait (bounded) and each check is reported.
+      report(toFlagBridgeError('DESTINATION_ERROR', `${names[index]} state() failed`, cause))
+      return false
     }
   }
 
@@ -136,14 +148,27 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     report(error)
   }
 
-  const unsubscribes = destinations.map((destination, index) => {
-    try {
-      return destination.subscribe(() => flush(index))
-    } catch (cause) {
-      report(toFlagBridgeError('DESTINATION_ERROR', `${destination.name} could not be watched`, cause))
-      return () => {}
-    }
-  })
+  let connected = false
+  let unsubscribes: Array<() => void> = []
+  const connect = () => {
+    if (connected) return
+    connected = true
+    unsubscribes = destinations.map((destination, index) => {
+      try {
+        return destination.subscribe(() => flush(index))
+      } catch (cause) {
+        report(toFlagBridgeError('DESTINATION_ERROR', `${destination.name} could not be watched`, cause))
+        return () => {}
+      }
+    })
+    for (let index = 0; index < destinations.length; index++) flush(index)
+  }
+  const disconnect = () => {
+    connected = false
+    for (const unsubscribe of unsubscribes) unsubscribe()
+    unsubscribes = []
+  }
+  if (options.autoConnect !== false) connect()
 
   return {
     log,
@@ -210,9 +235,19 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     setOnError(handler: ((error: FlagBridgeError) => void) | undefined) {
       onError = handler
     },
+    /** Starts watching destinations and sending; idempotent. */
+    connect,
+    /** Stops sending (calls keep waiting in the queues) until `connect()`. */
+    disconnect,
     dispose() {
-      for (const unsubscribe of unsubscribes) unsubscribe()
-      for (const destination of destinations) destination.dispose?.()
+      disconnect()
+      for (const destination of destinations) {
+        try {
+          destination.dispose?.()
+        } catch (cause) {
+          report(toFlagBridgeError('DESTINATION_ERROR', `${destination.name} could not be disposed`, cause))
+        }
+      }
     },
   }
 }

@@ -1,4 +1,4 @@
-import { FlagBridgeError } from './errors'
+import { FlagBridgeError, toFlagBridgeError } from './errors'
 import { type FlagEvaluation, type FlagProvider, type FlagValue, isSameEvaluation } from './evaluation'
 import type { FlagBridgeUser } from './user'
 import type { FlagVendor } from './vendor'
@@ -38,6 +38,12 @@ function kindOf(value: unknown): string {
   return typeof value
 }
 
+/** Defaults no flag can serve and no destination can carry: `undefined` is allowed (no type check). */
+function isInvalidDefault(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value)
+  return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint'
+}
+
 /**
  * The store the hooks read: one memoized snapshot per (key, source, default), per-key
  * subscriptions, identity and overrides. Snapshots are recomputed only when a vendor
@@ -49,7 +55,13 @@ function kindOf(value: unknown): string {
  * store.getEvaluation('newCheckout', false).value
  */
 export function createFlagStore(
-  options: { vendors?: Partial<Record<FlagProvider, FlagVendor>>; routing?: RoutingOptions } = {},
+  options: {
+    vendors?: Partial<Record<FlagProvider, FlagVendor>>
+    routing?: RoutingOptions
+    user?: FlagBridgeUser | undefined
+    /** Listen to vendors at once (default); with `false`, from `connect()` on. */
+    autoConnect?: boolean
+  } = {},
 ) {
   const vendors: Partial<Record<FlagProvider, FlagVendor>> = {}
   const vendorUnsubscribes: Partial<Record<FlagProvider, () => void>> = {}
@@ -59,8 +71,9 @@ export function createFlagStore(
   const overrides = new Map<string, FlagOverride>()
   const knownKeys: Partial<Record<FlagProvider, Set<string>>> = {}
   let routing: RoutingOptions = options.routing ?? {}
-  let user: FlagBridgeUser | undefined
+  let user: FlagBridgeUser | undefined = options.user
   let version = 0
+  let connected = false
 
   const overrideId = (provider: FlagProvider | undefined, key: string) => `${provider ?? '*'}\u0001${key}`
 
@@ -69,7 +82,12 @@ export function createFlagStore(
     if (!vendor) return false
     let keys = knownKeys[provider]
     if (!keys) {
-      keys = new Set(vendor.keys())
+      try {
+        keys = new Set(vendor.keys())
+      } catch {
+        // A vendor that can't list its keys knows none: routing falls back to routing.default.
+        keys = new Set()
+      }
       knownKeys[provider] = keys
     }
     return keys.has(key)
@@ -77,7 +95,8 @@ export function createFlagStore(
 
   const route = (key: string, source: FlagProvider | undefined): FlagProvider | undefined => {
     if (source) return source
-    const routed = routing.flags?.[key]
+    // hasOwn: keys like "constructor" must not pick up Object.prototype members.
+    const routed = routing.flags && Object.hasOwn(routing.flags, key) ? routing.flags[key] : undefined
     if (routed) return routed
     const knowing = PROVIDERS.filter((provider) => knows(provider, key))
     if (knowing.length === 1) return knowing[0]
@@ -109,6 +128,13 @@ export function createFlagStore(
       return { ...base, key: String(key), value: defaultValue, provider: undefined, isDefault: true, error }
     }
     const provider = route(key, source)
+    if (isInvalidDefault(defaultValue)) {
+      const error = new FlagBridgeError(
+        'INVALID_DEFAULT_VALUE',
+        `The default for "${key}" is ${String(defaultValue)}, which no flag can serve; the default is shown and the vendor is not asked. Pass a boolean, string, finite number, null or JSON object.`,
+      )
+      return { ...base, value: defaultValue, provider, isDefault: true, error }
+    }
     const override = overrides.get(overrideId(provider, key)) ?? overrides.get(overrideId(undefined, key))
     if (override) {
       return {
@@ -142,8 +168,16 @@ export function createFlagStore(
         error: undefined,
       }
     }
-    const state = vendor.state()
-    const served = vendor.evaluate(key, defaultValue as FlagValue, user)
+    let state: ReturnType<FlagVendor['state']>
+    let served: ReturnType<FlagVendor['evaluate']>
+    try {
+      state = vendor.state()
+      served = vendor.evaluate(key, defaultValue as FlagValue, user)
+    } catch (cause) {
+      // Custom vendors may throw; rendering must still get the default.
+      const error = toFlagBridgeError('VENDOR_ERROR', `${provider} could not evaluate "${key}"`, cause)
+      return { ...base, value: defaultValue, provider, isDefault: true, error }
+    }
     if (served.isDefault || served.value === undefined) {
       const error = served.error ?? (state.status === 'error' ? state.error : undefined)
       return {
@@ -263,10 +297,7 @@ export function createFlagStore(
       delete knownKeys[provider]
       if (vendor) {
         vendors[provider] = vendor
-        vendorUnsubscribes[provider] = vendor.subscribe((keys) => {
-          delete knownKeys[provider]
-          refresh(keys)
-        })
+        if (connected) listenTo(provider, vendor)
       } else {
         delete vendors[provider]
       }
@@ -307,14 +338,42 @@ export function createFlagStore(
       return seen
     },
     cachedEvaluations: () => [...cache.values()].map((entry) => entry.evaluation),
-    dispose() {
-      for (const unsubscribe of Object.values(vendorUnsubscribes)) unsubscribe?.()
+    /** Starts listening to the vendors (idempotent) and catches up with what changed meanwhile. */
+    connect() {
+      if (connected) return
+      connected = true
+      for (const provider of PROVIDERS) {
+        const vendor = vendors[provider]
+        if (vendor) listenTo(provider, vendor)
+      }
+      refresh()
     },
+    disconnect() {
+      connected = false
+      for (const provider of PROVIDERS) {
+        vendorUnsubscribes[provider]?.()
+        delete vendorUnsubscribes[provider]
+      }
+    },
+    dispose() {
+      store.disconnect()
+    },
+  }
+  function listenTo(provider: FlagProvider, vendor: FlagVendor) {
+    try {
+      vendorUnsubscribes[provider] = vendor.subscribe((keys) => {
+        delete knownKeys[provider]
+        refresh(keys)
+      })
+    } catch {
+      // A vendor that can't be watched still serves; its evaluations carry its errors.
+    }
   }
   for (const provider of PROVIDERS) {
     const vendor = options.vendors?.[provider]
     if (vendor) store.setVendor(provider, vendor)
   }
+  if (options.autoConnect !== false) store.connect()
   return store
 }
 

@@ -32,13 +32,18 @@ export { createHeapDestination } from './heapDestination'
 export type { EventPropertyBudget, EventPropertyChanges } from './heapEventProperties'
 export { createEventPropertyBudget, DEFAULT_HEAP_BUDGET } from './heapEventProperties'
 export type {
+  FlagUsedInspector,
   LaunchDarklyBootstrap,
   LaunchDarklyClientLike,
   LaunchDarklyContext,
   LaunchDarklyFlagUsedInspector,
   LaunchDarklyVendorOptions,
 } from './launchDarklyVendor'
-export { createLaunchDarklyVendor, toLaunchDarklyContext } from './launchDarklyVendor'
+export {
+  createFlagUsedInspector,
+  createLaunchDarklyVendor,
+  toLaunchDarklyContext,
+} from './launchDarklyVendor'
 export type { SegmentAnalyticsLike, SegmentDestinationOptions, SegmentSource } from './segmentDestination'
 export { createSegmentDestination } from './segmentDestination'
 export type { FlagBridgeUser, UserAttributeValue } from './user'

@@ -52,15 +52,66 @@ export interface LaunchDarklyVendorOptions {
   bootstrap?: LaunchDarklyBootstrap | undefined
   /** How long to wait for the client's first flags before reporting an error, in ms. */
   timeout?: number | undefined
+  /** The inspector the client was created with, to track the app's own evaluations. */
+  flagUsed?: FlagUsedInspector | undefined
 }
 
-/** `sdk-inspector` entry for LaunchDarkly's `inspectors` option: reports every `variation` call made by the app. */
+/** An entry for LaunchDarkly's `inspectors` option that reports every `variation` call. */
 export interface LaunchDarklyFlagUsedInspector {
   type: 'flag-used'
   name: string
   synchronous: true
   method(key: string, detail: LaunchDarklyDetail): void
 }
+
+/**
+ * A `flag-used` inspector to pass to LaunchDarkly's `initialize` (inspectors can only be
+ * given at creation), relaying the app's own evaluations to whoever subscribes.
+ * Evaluations made inside `mute()` (FlagBridge's own) are not relayed.
+ *
+ * @example
+ * const flagUsed = createFlagUsedInspector()
+ * const client = initialize(clientSideID, context, { inspectors: [flagUsed.inspector] })
+ * const vendor = createLaunchDarklyVendor(client, { flagUsed })
+ */
+export function createFlagUsedInspector() {
+  const listeners = new Set<(evaluation: SdkEvaluation) => void>()
+  let muted = 0
+  const inspector: LaunchDarklyFlagUsedInspector = {
+    type: 'flag-used',
+    name: 'flagbridge',
+    synchronous: true,
+    method(key, detail) {
+      if (muted > 0 || listeners.size === 0) return
+      const evaluation: SdkEvaluation = {
+        key,
+        value: detail.value as FlagValue,
+        variationId: detail.variationIndex == null ? undefined : String(detail.variationIndex),
+        isDefault: detail.variationIndex == null,
+      }
+      for (const listener of listeners) listener(evaluation)
+    },
+  }
+  return {
+    inspector,
+    subscribe(listener: (evaluation: SdkEvaluation) => void) {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    mute<T>(evaluate: () => T): T {
+      muted++
+      try {
+        return evaluate()
+      } finally {
+        muted--
+      }
+    },
+  }
+}
+
+export type FlagUsedInspector = ReturnType<typeof createFlagUsedInspector>
 
 /**
  * Adapts a LaunchDarkly JS client to the {@link FlagVendor} interface. Keys stay as
@@ -73,13 +124,11 @@ export interface LaunchDarklyFlagUsedInspector {
 export function createLaunchDarklyVendor(
   client: LaunchDarklyClientLike | undefined,
   options: LaunchDarklyVendorOptions = {},
-): FlagVendor & { inspector: LaunchDarklyFlagUsedInspector } {
-  const { bootstrap, timeout = 5_000 } = options
+): FlagVendor {
+  const { bootstrap, timeout = 5_000, flagUsed = createFlagUsedInspector() } = options
   const listeners = new Set<(keys: readonly string[] | undefined) => void>()
-  const sdkListeners = new Set<(evaluation: SdkEvaluation) => void>()
   let state: VendorState = { status: bootstrap ? 'ready' : 'loading' }
   let identifying = 0
-  let evaluatingInternally = false
 
   const emit = (keys: readonly string[] | undefined) => {
     for (const listener of listeners) listener(keys)
@@ -97,22 +146,6 @@ export function createLaunchDarklyVendor(
   const onChange = (changes: Record<string, unknown>) => {
     state = { ...state, status: state.status === 'error' ? 'ready' : state.status, fetchedAt: new Date() }
     emit(Object.keys(changes))
-  }
-
-  const inspector: LaunchDarklyFlagUsedInspector = {
-    type: 'flag-used',
-    name: 'flagbridge',
-    synchronous: true,
-    method(key, detail) {
-      if (evaluatingInternally || sdkListeners.size === 0) return
-      const evaluation: SdkEvaluation = {
-        key,
-        value: detail.value as FlagValue,
-        variationId: detail.variationIndex == null ? undefined : String(detail.variationIndex),
-        isDefault: detail.variationIndex == null,
-      }
-      for (const listener of sdkListeners) listener(evaluation)
-    },
   }
 
   let attached = false
@@ -142,13 +175,11 @@ export function createLaunchDarklyVendor(
 
   return {
     provider: 'launchdarkly',
-    inspector,
     serverEvaluate: fromBootstrap,
     evaluate(key): VendorEvaluation {
       if (!client) return fromBootstrap(key)
-      evaluatingInternally = true
       try {
-        const detail = client.variationDetail(key, null)
+        const detail = flagUsed.mute(() => client.variationDetail(key, null))
         if (detail.variationIndex == null && (detail.value === null || detail.value === undefined)) {
           const errorKind = detail.reason?.errorKind
           if (errorKind === 'CLIENT_NOT_READY') return fromBootstrap(key)
@@ -176,8 +207,6 @@ export function createLaunchDarklyVendor(
           isDefault: true,
           error: toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly', error),
         }
-      } finally {
-        evaluatingInternally = false
       }
     },
     keys() {
@@ -196,12 +225,7 @@ export function createLaunchDarklyVendor(
         listeners.delete(listener)
       }
     },
-    subscribeToSdkEvaluations(listener) {
-      sdkListeners.add(listener)
-      return () => {
-        sdkListeners.delete(listener)
-      }
-    },
+    subscribeToSdkEvaluations: flagUsed.subscribe,
     async identify(user) {
       if (!client) return
       identifying++
