@@ -354,3 +354,51 @@ describe('toNodeHandler', () => {
     }
   })
 })
+
+describe('Segment hosts and injected HTTP client', () => {
+  it('sends to the EU host through an injected fetch function', async () => {
+    const urls: string[] = []
+    const relay = createHandler({
+      segment: {
+        writeKey: WRITE_KEY,
+        region: 'eu',
+        httpClient: async (url, init) => {
+          urls.push(url)
+          // Forward to the local fake, as a proxy would.
+          return fetch(`${segment.url}/v1/batch`, {
+            method: init.method,
+            headers: init.headers,
+            body: init.body,
+          })
+        },
+      },
+    })
+    expect((await relay(delivery(body()))).status).toBe(200)
+    expect(urls).toEqual(['https://events.eu1.segmentapis.com/v1/batch'])
+    expect(segment.acceptedCount).toBe(1)
+  })
+
+  it('answers 400 with a hint when a JSON body parser already consumed the body', async () => {
+    const relay = createHandler()
+    const request = delivery(body())
+    const server = await listen((req, res) => {
+      req.resume()
+      req.on('end', () => {
+        Object.assign(req, { body: { parsed: true } }) // what express.json() leaves behind
+        void toNodeHandler(relay)(req, res)
+      })
+    })
+    try {
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+      })
+      expect(response.status).toBe(400)
+      expect((await response.json()).error.message).toContain('Mount the relay before express.json()')
+      expect(segment.requests).toHaveLength(0)
+    } finally {
+      await server.close()
+    }
+  })
+})
