@@ -152,13 +152,18 @@ export function createLaunchDarklyVendor(
   const attach = () => {
     if (attached || !client) return
     attached = true
-    client.on('ready', onReady)
-    client.on('failed', onFailed)
-    client.on('change', onChange)
-    client.waitForInitialization(timeout / 1000).then(onReady, (error) => {
-      // Keep serving bootstrapped flags; a late 'ready' still switches to ready.
-      if (state.status !== 'ready' || !bootstrap) onFailed(error)
-    })
+    try {
+      client.on('ready', onReady)
+      client.on('failed', onFailed)
+      client.on('change', onChange)
+      client.waitForInitialization(timeout / 1000).then(onReady, (error) => {
+        // Keep serving bootstrapped flags; a late 'ready' still switches to ready.
+        if (state.status !== 'ready' || !bootstrap) onFailed(error)
+      })
+    } catch (error) {
+      // A client that can't be listened to (blocked, broken stub) must not break subscribe().
+      onFailed(error)
+    }
   }
 
   const fromBootstrap = (key: string): VendorEvaluation => {
@@ -242,9 +247,11 @@ export function createLaunchDarklyVendor(
     dispose() {
       if (!attached || !client) return
       attached = false
-      client.off('ready', onReady)
-      client.off('failed', onFailed)
-      client.off('change', onChange)
+      try {
+        client.off('ready', onReady)
+        client.off('failed', onFailed)
+        client.off('change', onChange)
+      } catch {}
     },
   }
 }

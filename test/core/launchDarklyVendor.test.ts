@@ -1,0 +1,246 @@
+// @vitest-environment jsdom
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import {
+  createFlagUsedInspector,
+  createLaunchDarklyVendor,
+  type FlagBridgeUser,
+  toLaunchDarklyContext,
+} from '@flagbridge/core'
+import { initialize, type LDClient } from 'launchdarkly-js-client-sdk'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+
+// LaunchDarkly's evalx endpoint, standing in locally: flags per context key.
+const FLAGS_BY_CONTEXT: Record<string, Record<string, { value: unknown; variation: number }>> = {
+  'user-2': {
+    'new-checkout': { value: false, variation: 0 },
+    banner: { value: 'Welcome back', variation: 2 },
+  },
+}
+const requestedContexts: unknown[] = []
+let server: Server
+let baseUrl: string
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    response.setHeader('Access-Control-Allow-Origin', '*')
+    response.setHeader('Access-Control-Allow-Headers', '*')
+    if (request.method === 'OPTIONS') return void response.end()
+    const match = /^\/sdk\/evalx\/[^/]+\/contexts\/([^/?]+)/.exec(request.url ?? '')
+    if (!match) {
+      response.statusCode = 404
+      return void response.end()
+    }
+    const context = JSON.parse(Buffer.from(match[1]!, 'base64url').toString('utf8')) as { key: string }
+    requestedContexts.push(context)
+    const flags = FLAGS_BY_CONTEXT[context.key] ?? {}
+    const body: Record<string, unknown> = {}
+    for (const [key, flag] of Object.entries(flags))
+      body[key] = { ...flag, version: 1, flagVersion: 1, trackEvents: false }
+    response.setHeader('Content-Type', 'application/json')
+    response.end(JSON.stringify(body))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+const BOOTSTRAP = {
+  'new-checkout': true,
+  banner: 'Spring sale',
+  'max-items': 25,
+  layout: { columns: 3 },
+  $flagsState: {
+    'new-checkout': { variation: 1, version: 7 },
+    banner: { variation: 0, version: 2 },
+    'max-items': { variation: 3, version: 1 },
+    layout: { variation: 1, version: 4 },
+  },
+  $valid: true,
+}
+
+const clients: LDClient[] = []
+function createClient(inspectors: unknown[] = []): LDClient {
+  const client = initialize(
+    'env-test',
+    { kind: 'user', key: 'user-1' },
+    {
+      bootstrap: BOOTSTRAP,
+      baseUrl,
+      eventsUrl: baseUrl,
+      streamUrl: baseUrl,
+      streaming: false,
+      sendEvents: false,
+      fetchGoals: false,
+      diagnosticOptOut: true,
+      inspectors: inspectors as never,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    },
+  )
+  clients.push(client)
+  return client
+}
+afterEach(async () => {
+  for (const client of clients.splice(0)) await client.close()
+  requestedContexts.length = 0
+})
+
+describe('toLaunchDarklyContext', () => {
+  test('maps a user to { kind, key, name, email, ...attributes, _meta: { privateAttributes } }', () => {
+    const user: FlagBridgeUser = {
+      id: 'user-1',
+      name: 'Ada',
+      email: 'ada@example.com',
+      attributes: { plan: 'pro', seats: 3, tags: ['a'] },
+      privateAttributes: ['email', 'plan'],
+    }
+    expect(toLaunchDarklyContext(user)).toStrictEqual({
+      kind: 'user',
+      key: 'user-1',
+      name: 'Ada',
+      email: 'ada@example.com',
+      plan: 'pro',
+      seats: 3,
+      tags: ['a'],
+      _meta: { privateAttributes: ['email', 'plan'] },
+    })
+  })
+
+  test('attributes cannot replace kind or key', () => {
+    expect(toLaunchDarklyContext({ id: 'user-1', attributes: { key: 'spoof', kind: 'org' } })).toStrictEqual({
+      kind: 'user',
+      key: 'user-1',
+    })
+  })
+
+  test('no _meta without private attributes; an anonymous context without a user', () => {
+    expect(toLaunchDarklyContext({ id: 'u' })).toStrictEqual({ kind: 'user', key: 'u' })
+    expect(toLaunchDarklyContext(undefined)).toStrictEqual({ kind: 'user', anonymous: true })
+  })
+})
+
+describe('createLaunchDarklyVendor over the real launchdarkly-js-client-sdk', () => {
+  test('serves bootstrapped flags with the variation index as text, keys as LaunchDarkly wrote them', () => {
+    const vendor = createLaunchDarklyVendor(createClient(), { bootstrap: BOOTSTRAP })
+    expect(vendor.state().status).toBe('ready')
+    expect(vendor.evaluate('new-checkout', false, undefined)).toStrictEqual({
+      value: true,
+      variationId: '1',
+      reason: undefined,
+      isDefault: false,
+    })
+    expect(vendor.evaluate('banner', '', undefined)).toStrictEqual({
+      value: 'Spring sale',
+      variationId: '0',
+      reason: undefined,
+      isDefault: false,
+    })
+    expect(vendor.evaluate('layout', {}, undefined).value).toStrictEqual({ columns: 3 })
+    expect([...vendor.keys()].sort()).toStrictEqual(['banner', 'layout', 'max-items', 'new-checkout'])
+  })
+
+  test('an unknown key is a default without an error', () => {
+    const vendor = createLaunchDarklyVendor(createClient(), { bootstrap: BOOTSTRAP })
+    expect(vendor.evaluate('nope', false, undefined)).toStrictEqual({ value: undefined, isDefault: true })
+  })
+
+  test('without a client (server rendering) flags come from bootstrap', () => {
+    const vendor = createLaunchDarklyVendor(undefined, { bootstrap: BOOTSTRAP })
+    expect(vendor.evaluate('max-items', 0, undefined)).toStrictEqual({
+      value: 25,
+      variationId: '3',
+      reason: undefined,
+      isDefault: false,
+    })
+    expect(vendor.serverEvaluate!('$flagsState')).toStrictEqual({ value: undefined, isDefault: true })
+    expect([...vendor.keys()].sort()).toStrictEqual(['banner', 'layout', 'max-items', 'new-checkout'])
+  })
+
+  test('identify sends the mapped context and serves the new user’s flags; loading meanwhile', async () => {
+    const client = createClient()
+    const vendor = createLaunchDarklyVendor(client, { bootstrap: BOOTSTRAP })
+    vendor.subscribe(() => {})
+    const switching = vendor.identify({ id: 'user-2', email: 'b@example.com', privateAttributes: ['email'] })
+    expect(vendor.state().status).toBe('loading')
+    await switching
+    expect(vendor.state().status).toBe('ready')
+    expect(requestedContexts).toStrictEqual([
+      { kind: 'user', key: 'user-2', email: 'b@example.com', _meta: { privateAttributes: ['email'] } },
+    ])
+    expect(client.getContext()).toMatchObject({ kind: 'user', key: 'user-2' })
+    expect(vendor.evaluate('banner', '', undefined)).toStrictEqual({
+      value: 'Welcome back',
+      variationId: '2',
+      reason: undefined,
+      isDefault: false,
+    })
+    expect(vendor.evaluate('new-checkout', false, undefined).value).toBe(false)
+  })
+
+  test('a failing identify rejects with VENDOR_ERROR', async () => {
+    const client = initialize(
+      'env-test',
+      { kind: 'user', key: 'user-1' },
+      {
+        bootstrap: BOOTSTRAP,
+        baseUrl: 'http://127.0.0.1:9',
+        streaming: false,
+        sendEvents: false,
+        fetchGoals: false,
+        diagnosticOptOut: true,
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+      },
+    )
+    clients.push(client)
+    const vendor = createLaunchDarklyVendor(client, { bootstrap: BOOTSTRAP })
+    await expect(vendor.identify({ id: 'user-3' })).rejects.toMatchObject({
+      name: 'FlagBridgeError',
+      code: 'VENDOR_ERROR',
+    })
+    expect(vendor.state().status).toBe('ready')
+  })
+
+  test('the flag-used inspector reports the app’s own variation calls, not FlagBridge’s', () => {
+    const flagUsed = createFlagUsedInspector()
+    const client = createClient([flagUsed.inspector])
+    const vendor = createLaunchDarklyVendor(client, { bootstrap: BOOTSTRAP, flagUsed })
+    const seen: unknown[] = []
+    vendor.subscribeToSdkEvaluations!((evaluation) => seen.push(evaluation))
+    vendor.evaluate('banner', '', undefined)
+    expect(seen).toStrictEqual([])
+    client.variation('banner', '')
+    client.variation('nope', false)
+    expect(seen).toStrictEqual([
+      { key: 'banner', value: 'Spring sale', variationId: '0', isDefault: false },
+      { key: 'nope', value: false, variationId: undefined, isDefault: true },
+    ])
+  })
+
+  test('a client that throws on every call: defaults and VENDOR_ERROR, never a throw', async () => {
+    const boom = () => {
+      throw new Error('boom')
+    }
+    const client = {
+      variationDetail: boom,
+      allFlags: boom,
+      identify: boom,
+      waitForInitialization: boom,
+      on: boom,
+      off: boom,
+    }
+    const vendor = createLaunchDarklyVendor(client)
+    expect(vendor.keys()).toStrictEqual([])
+    expect(vendor.evaluate('x', false, undefined)).toMatchObject({
+      value: undefined,
+      isDefault: true,
+      error: { code: 'VENDOR_ERROR', message: '[flagbridge] LaunchDarkly: boom' },
+    })
+    expect(() => vendor.subscribe(() => {})).not.toThrow()
+    expect(vendor.state()).toMatchObject({
+      status: 'error',
+      error: { code: 'VENDOR_ERROR', message: '[flagbridge] LaunchDarkly could not load flags: boom' },
+    })
+    await expect(vendor.identify({ id: 'u' })).rejects.toMatchObject({ code: 'VENDOR_ERROR' })
+    expect(() => vendor.dispose!()).not.toThrow()
+  })
+})
