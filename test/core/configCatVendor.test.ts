@@ -40,7 +40,7 @@ const clients: configcat.IConfigCatClient[] = []
 
 /** A real @configcat/sdk client, offline: LocalOnly overrides fed from a full config_v6 JSON. */
 function createClient(config: object = CONFIG): configcat.IConfigCatClient {
-  const settings = configcat.prepareConfig(config as configcat.ConfigJson.Config).f
+  const settings = configcat.prepareConfig(config as configcat.ConfigJson.Config).f ?? {}
   // A distinct key per client: getClient() shares one client per key process-wide.
   const sdkKey = `configcat-sdk-1/flagbridge-core-tests/${String(++keyCounter).padStart(22, '0')}`
   const client = configcat.getClient(sdkKey, configcat.PollingMode.ManualPoll, {
