@@ -52,6 +52,30 @@ export function toConfigCatUser(user: FlagBridgeUser): ConfigCatUser {
 }
 
 const NO_FLAG_DATA = 0
+const SDK_KEY_PART = 22
+
+/**
+ * The SDK key check `@configcat/sdk` makes (which throws from `ConfigCatProvider`'s
+ * constructor): `22/22` or `configcat-sdk-1/22/22` characters; `configcat-proxy/…` only
+ * with a custom `baseUrl`; anything with LocalOnly flag overrides.
+ */
+export function isValidConfigCatSdkKey(
+  sdkKey: unknown,
+  options?: { baseUrl?: string; flagOverrides?: { behaviour?: number } },
+): boolean {
+  if (typeof sdkKey !== 'string' || sdkKey.length === 0) return false
+  if (options?.flagOverrides?.behaviour === 0) return true
+  if (options?.baseUrl && sdkKey.startsWith('configcat-proxy/') && sdkKey.length > 'configcat-proxy/'.length)
+    return true
+  const parts = sdkKey.split('/')
+  if (parts.length === 2) return parts.every((part) => part.length === SDK_KEY_PART)
+  return (
+    parts.length === 3 &&
+    parts[0] === 'configcat-sdk-1' &&
+    parts[1]!.length === SDK_KEY_PART &&
+    parts[2]!.length === SDK_KEY_PART
+  )
+}
 
 /**
  * Adapts a ConfigCat client to the {@link FlagVendor} interface. Evaluations are

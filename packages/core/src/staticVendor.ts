@@ -1,0 +1,80 @@
+import type { FlagBridgeError } from './errors'
+import type { FlagProvider, FlagValue, VendorEvaluation } from './evaluation'
+import type { FlagBridgeUser } from './user'
+import type { FlagVendor, VendorState } from './vendor'
+
+/** A flag for {@link createStaticVendor}: a bare value, or a value with its variation id. */
+export type StaticFlag = FlagValue | { value: FlagValue; variationId?: string; reason?: string }
+
+function isDetailed(flag: StaticFlag): flag is { value: FlagValue; variationId?: string; reason?: string } {
+  return typeof flag === 'object' && flag !== null && !Array.isArray(flag) && 'value' in flag
+}
+
+/**
+ * A vendor serving flags from a plain object, for tests, stories and offline demos.
+ * `setFlag` changes one flag and notifies readers of that key only, like a live update.
+ *
+ * @example
+ * const vendor = createStaticVendor('configcat', { newCheckout: { value: true, variationId: 'v1' } })
+ * vendor.setFlag('newCheckout', false)
+ */
+export function createStaticVendor(
+  provider: FlagProvider,
+  flags: Record<string, StaticFlag> = {},
+  initial?: VendorState,
+) {
+  const current = new Map(Object.entries(flags))
+  const listeners = new Set<(keys: readonly string[] | undefined) => void>()
+  let state: VendorState = initial ?? { status: 'ready' }
+  const identities: Array<FlagBridgeUser | undefined> = []
+  const emit = (keys: readonly string[] | undefined) => {
+    for (const listener of [...listeners]) listener(keys)
+  }
+
+  return {
+    provider,
+    /** Every user this vendor was switched to, in order. */
+    identities,
+    evaluate(key: string): VendorEvaluation {
+      if (state.status === 'error') return { value: undefined, isDefault: true, error: state.error }
+      const flag = current.get(key)
+      if (flag === undefined || state.status === 'loading') return { value: undefined, isDefault: true }
+      if (isDetailed(flag))
+        return {
+          value: flag.value,
+          variationId: flag.variationId,
+          reason: flag.reason ?? 'STATIC',
+          isDefault: false,
+        }
+      return { value: flag, variationId: undefined, reason: 'STATIC', isDefault: false }
+    },
+    keys: () => [...current.keys()],
+    state: () => state,
+    subscribe(listener: (keys: readonly string[] | undefined) => void) {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    async identify(user: FlagBridgeUser | undefined) {
+      identities.push(user)
+    },
+    /** Changes (or, with `undefined`, removes) one flag and tells its readers. */
+    setFlag(key: string, flag: StaticFlag | undefined) {
+      if (flag === undefined) current.delete(key)
+      else current.set(key, flag)
+      emit([key])
+    },
+    setState(next: VendorState) {
+      state = next
+      emit(undefined)
+    },
+  } satisfies FlagVendor & Record<string, unknown>
+}
+
+export type StaticVendor = ReturnType<typeof createStaticVendor>
+
+/** A vendor that could not start (invalid SDK key, SDK not installed): defaults plus the reason. */
+export function createUnavailableVendor(provider: FlagProvider, error: FlagBridgeError): FlagVendor {
+  return createStaticVendor(provider, {}, { status: 'error', error })
+}

@@ -1,0 +1,21 @@
+import type { FlagBridge } from '@flagbridge/core'
+import { FlagBridgeError } from '@flagbridge/core'
+import { createContext, useContext } from 'react'
+
+/** The bridge `<FlagBridgeProvider>` (or `<TestFlagBridgeProvider>`) gives its tree. */
+export const FlagBridgeContext = createContext<FlagBridge | null>(null)
+FlagBridgeContext.displayName = 'FlagBridgeContext'
+
+/** Reads the bridge, or throws a `MISSING_PROVIDER` error that says how to fix it. */
+export function useBridge(hookName: string): FlagBridge {
+  const bridge = useContext(FlagBridgeContext)
+  if (!bridge) {
+    throw new FlagBridgeError(
+      'MISSING_PROVIDER',
+      `${hookName} must be used inside <FlagBridgeProvider>. Wrap your app: ` +
+        '<FlagBridgeProvider configcat={{ sdkKey }}><App /></FlagBridgeProvider> ' +
+        "(in tests, <TestFlagBridgeProvider> from '@flagbridge/react/testing').",
+    )
+  }
+  return bridge
+}

@@ -1,0 +1,121 @@
+import {
+  type AnalyticsDestination,
+  createFlagBridge,
+  createHeapDestination,
+  createSegmentDestination,
+  type FlagBridgeError,
+  type FlagBridgeUser,
+  type HeapDestinationOptions,
+  type RoutingOptions,
+  type TrackingOptions,
+} from '@flagbridge/core'
+import { type ComponentType, type ReactNode, useEffect, useState } from 'react'
+import { FlagBridgeContext } from './FlagBridgeContext'
+import { type SegmentConfig, segmentSource } from './segmentLoader'
+import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect'
+import { useValueMemo } from './useValueMemo'
+import type { ConfigCatConfig } from './vendors/configCatConfig'
+import type { LaunchDarklyConfig } from './vendors/launchDarklyConfig'
+import { MissingVendorBinding } from './vendors/MissingVendorBinding'
+
+/** `heap` prop: `{}` to use `window.heap`, or an explicit API. */
+export type HeapConfig = Pick<HeapDestinationOptions, 'api'>
+
+export interface FlagBridgeProviderProps {
+  /** ConfigCat: renders configcat-react's `ConfigCatProvider` (`{ sdkKey, options }`), or uses `{ client }`. */
+  configcat?: ConfigCatConfig
+  /** LaunchDarkly: renders `LDProvider` (`{ clientSideID, options, reactOptions, timeout }`), or uses `{ client }`. */
+  launchdarkly?: LaunchDarklyConfig
+  /** Segment: `{ writeKey }` loads analytics-next; `{ analytics }` uses the app's instance. */
+  segment?: SegmentConfig
+  /** Heap: `{}` uses `window.heap` (snippet queue or heap.js), waiting for it to load. */
+  heap?: HeapConfig
+  /** The signed-in user, compared by value; `undefined` for anonymous visitors. */
+  user?: FlagBridgeUser | undefined
+  tracking?: TrackingOptions
+  routing?: RoutingOptions
+  /** Every error FlagBridge catches: vendor and destination failures, bad input. */
+  onError?: (error: FlagBridgeError) => void
+  children?: ReactNode
+}
+
+/** How an entry point renders a vendor's own React provider around the tree. */
+export interface VendorBindings {
+  configcat?: ComponentType<{ config: ConfigCatConfig; children?: ReactNode }>
+  launchdarkly?: ComponentType<{ config: LaunchDarklyConfig; children?: ReactNode }>
+}
+
+function createDestinations(props: FlagBridgeProviderProps): AnalyticsDestination[] {
+  // Nothing is sent during server rendering, so nothing is loaded there either.
+  if (typeof window === 'undefined') return []
+  const maxValueLength = props.tracking?.maxValueLength
+  const destinations: AnalyticsDestination[] = []
+  if (props.segment)
+    destinations.push(createSegmentDestination(segmentSource(props.segment), { maxValueLength }))
+  if (props.heap) {
+    destinations.push(
+      createHeapDestination({
+        api: props.heap.api,
+        maxValueLength,
+        eventPropertyBudget: props.tracking?.heapEventPropertyBudget,
+      }),
+    )
+  }
+  return destinations
+}
+
+/** Builds the provider for an entry point that knows the given vendor SDKs. */
+export function createFlagBridgeProvider(bindings: VendorBindings) {
+  function FlagBridgeProvider(props: FlagBridgeProviderProps) {
+    const { configcat, launchdarkly, user, tracking, routing, onError, children } = props
+    // Created once; inert until connected after commit, so a render React discards costs nothing.
+    // Vendors, destinations and tracking options are read once, like ConfigCatProvider's options.
+    const [bridge] = useState(() =>
+      createFlagBridge({
+        destinations: createDestinations(props),
+        user,
+        tracking,
+        routing,
+        onError,
+        autoConnect: false,
+      }),
+    )
+    const stableUser = useValueMemo(user)
+    const stableRouting = useValueMemo(routing)
+
+    useIsomorphicLayoutEffect(() => bridge.setOnError(onError), [bridge, onError])
+    useIsomorphicLayoutEffect(() => bridge.connect(), [bridge])
+    useIsomorphicLayoutEffect(() => {
+      void bridge.identify(stableUser)
+    }, [bridge, stableUser])
+    useIsomorphicLayoutEffect(() => bridge.store.setRouting(stableRouting ?? {}), [bridge, stableRouting])
+    useEffect(() => bridge.setConsent(tracking?.consent ?? true), [bridge, tracking?.consent])
+    useEffect(() => {
+      if (!configcat && !launchdarkly && process.env.NODE_ENV !== 'production') {
+        console.warn(
+          '[flagbridge] <FlagBridgeProvider> has neither configcat nor launchdarkly: every flag serves its default.',
+        )
+      }
+    }, [configcat, launchdarkly])
+
+    let tree = children
+    if (launchdarkly) {
+      const LaunchDarkly = bindings.launchdarkly
+      tree = LaunchDarkly ? (
+        <LaunchDarkly config={launchdarkly}>{tree}</LaunchDarkly>
+      ) : (
+        <MissingVendorBinding provider="launchdarkly">{tree}</MissingVendorBinding>
+      )
+    }
+    if (configcat) {
+      const ConfigCat = bindings.configcat
+      tree = ConfigCat ? (
+        <ConfigCat config={configcat}>{tree}</ConfigCat>
+      ) : (
+        <MissingVendorBinding provider="configcat">{tree}</MissingVendorBinding>
+      )
+    }
+    return <FlagBridgeContext.Provider value={bridge}>{tree}</FlagBridgeContext.Provider>
+  }
+  return FlagBridgeProvider
+}

@@ -1,0 +1,19 @@
+// What every entry point exports besides its FlagBridgeProvider.
+export type {
+  EventLogEntry,
+  EventStatus,
+  FlagBridgeErrorCode,
+  FlagBridgeUser,
+  FlagEvaluation,
+  FlagProvider,
+  FlagValue,
+  RoutingOptions,
+  TrackingOptions,
+} from '@flagbridge/core'
+export { FlagBridgeError } from '@flagbridge/core'
+export type { FlagBridgeProviderProps, HeapConfig } from './FlagBridgeProvider'
+export type { SegmentConfig } from './segmentLoader'
+export { type FlagBridgeApi, useFlagBridge } from './useFlagBridge'
+export { type TrackedFlag, type UseTrackedFlagOptions, useTrackedFlag, type Widen } from './useTrackedFlag'
+export type { ConfigCatConfig, ConfigCatOptions } from './vendors/configCatConfig'
+export type { LaunchDarklyConfig, LaunchDarklyOptions } from './vendors/launchDarklyConfig'

@@ -1,0 +1,84 @@
+import {
+  type ConfigCatClientLike,
+  createConfigCatVendor,
+  createUnavailableVendor,
+  FlagBridgeError,
+  type FlagVendor,
+  isValidConfigCatSdkKey,
+} from '@flagbridge/core'
+import { ConfigCatProvider, useConfigCatClient } from 'configcat-react'
+import { type ReactNode, useMemo } from 'react'
+import type { ConfigCatConfig } from './configCatConfig'
+import { useRegisterVendor } from './useRegisterVendor'
+
+// One adapter per client, however many times React renders (StrictMode renders twice).
+const vendors = new WeakMap<ConfigCatClientLike, FlagVendor>()
+function vendorFor(client: ConfigCatClientLike): FlagVendor {
+  let vendor = vendors.get(client)
+  if (!vendor) {
+    vendor = createConfigCatVendor(client)
+    vendors.set(client, vendor)
+  }
+  return vendor
+}
+
+function ClientVendor({ client }: { client: ConfigCatClientLike }) {
+  useRegisterVendor('configcat', vendorFor(client))
+  return null
+}
+
+function ProvidedClientVendor() {
+  return <ClientVendor client={useConfigCatClient() as unknown as ConfigCatClientLike} />
+}
+
+function InvalidKeyVendor({ sdkKey }: { sdkKey: unknown }) {
+  const vendor = useMemo(
+    () =>
+      createUnavailableVendor(
+        'configcat',
+        new FlagBridgeError(
+          'INVALID_OPTIONS',
+          `ConfigCat refuses the SDK key ${JSON.stringify(sdkKey)}: expected "<22 chars>/<22 chars>" or ` +
+            '"configcat-sdk-1/<22 chars>/<22 chars>" (copy it from the ConfigCat dashboard). Flags serve their defaults.',
+        ),
+      ),
+    [sdkKey],
+  )
+  useRegisterVendor('configcat', vendor)
+  return null
+}
+
+/**
+ * Renders configcat-react's `ConfigCatProvider` (so the app's own `useFeatureFlag` keeps
+ * working) and feeds its client to FlagBridge. An invalid SDK key, which would make
+ * `ConfigCatProvider` throw, serves defaults with an `INVALID_OPTIONS` error instead.
+ */
+export function ConfigCatBinding({ config, children }: { config: ConfigCatConfig; children?: ReactNode }) {
+  if ('client' in config) {
+    return (
+      <>
+        <ClientVendor client={config.client} />
+        {children}
+      </>
+    )
+  }
+  if (!isValidConfigCatSdkKey(config.sdkKey, config.options)) {
+    return (
+      <>
+        <InvalidKeyVendor sdkKey={config.sdkKey} />
+        {children}
+      </>
+    )
+  }
+  return (
+    <ConfigCatProvider
+      sdkKey={config.sdkKey}
+      pollingMode={config.pollingMode}
+      options={config.options as never}
+      id={config.id}
+    >
+      <ProvidedClientVendor />
+      {children}
+    </ConfigCatProvider>
+  )
+}
