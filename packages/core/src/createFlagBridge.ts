@@ -116,7 +116,14 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
   const identifyVendor = (provider: FlagProvider, vendor: FlagVendor, version: number) => {
     if (vendorUsers.has(vendor) && isSameUser(vendorUsers.get(vendor), user)) return Promise.resolve()
     vendorUsers.set(vendor, user)
-    return vendor.identify(user).catch((error: unknown) => {
+    let switching: Promise<void>
+    try {
+      switching = vendor.identify(user)
+    } catch (error) {
+      // A custom vendor may throw instead of rejecting: report it the same way.
+      switching = Promise.reject(error)
+    }
+    return switching.catch((error: unknown) => {
       if (version === identityVersion)
         report(toFlagBridgeError('VENDOR_ERROR', `${provider} identify`, error))
     })
