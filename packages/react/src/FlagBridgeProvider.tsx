@@ -64,58 +64,58 @@ function createDestinations(props: FlagBridgeProviderProps): AnalyticsDestinatio
   return destinations
 }
 
-/** Builds the provider for an entry point that knows the given vendor SDKs. */
-export function createFlagBridgeProvider(bindings: VendorBindings) {
-  function FlagBridgeProvider(props: FlagBridgeProviderProps) {
-    const { configcat, launchdarkly, user, tracking, routing, onError, children } = props
-    // Created once; inert until connected after commit, so a render React discards costs nothing.
-    // Vendors, destinations and tracking options are read once, like ConfigCatProvider's options.
-    const [bridge] = useState(() =>
-      createFlagBridge({
-        destinations: createDestinations(props),
-        user,
-        tracking,
-        routing,
-        onError,
-        autoConnect: false,
-      }),
+/**
+ * The provider behind every entry point's `FlagBridgeProvider`; `bindings` are the vendor
+ * SDKs that entry point imports.
+ */
+export function FlagBridgeProviderWith(props: FlagBridgeProviderProps & { bindings: VendorBindings }) {
+  const { bindings, configcat, launchdarkly, user, tracking, routing, onError, children } = props
+  // Created once; inert until connected after commit, so a render React discards costs nothing.
+  // Vendors, destinations and tracking options are read once, like ConfigCatProvider's options.
+  const [bridge] = useState(() =>
+    createFlagBridge({
+      destinations: createDestinations(props),
+      user,
+      tracking,
+      routing,
+      onError,
+      autoConnect: false,
+    }),
+  )
+  const stableUser = useValueMemo(user)
+  const stableRouting = useValueMemo(routing)
+
+  useIsomorphicLayoutEffect(() => bridge.setOnError(onError), [bridge, onError])
+  useIsomorphicLayoutEffect(() => bridge.connect(), [bridge])
+  useIsomorphicLayoutEffect(() => {
+    void bridge.identify(stableUser)
+  }, [bridge, stableUser])
+  useIsomorphicLayoutEffect(() => bridge.store.setRouting(stableRouting ?? {}), [bridge, stableRouting])
+  useEffect(() => bridge.setConsent(tracking?.consent ?? true), [bridge, tracking?.consent])
+  useEffect(() => {
+    if (!configcat && !launchdarkly && process.env.NODE_ENV !== 'production') {
+      console.warn(
+        '[flagbridge] <FlagBridgeProvider> has neither configcat nor launchdarkly: every flag serves its default.',
+      )
+    }
+  }, [configcat, launchdarkly])
+
+  let tree = children
+  if (launchdarkly) {
+    const LaunchDarkly = bindings.launchdarkly
+    tree = LaunchDarkly ? (
+      <LaunchDarkly config={launchdarkly}>{tree}</LaunchDarkly>
+    ) : (
+      <MissingVendorBinding provider="launchdarkly">{tree}</MissingVendorBinding>
     )
-    const stableUser = useValueMemo(user)
-    const stableRouting = useValueMemo(routing)
-
-    useIsomorphicLayoutEffect(() => bridge.setOnError(onError), [bridge, onError])
-    useIsomorphicLayoutEffect(() => bridge.connect(), [bridge])
-    useIsomorphicLayoutEffect(() => {
-      void bridge.identify(stableUser)
-    }, [bridge, stableUser])
-    useIsomorphicLayoutEffect(() => bridge.store.setRouting(stableRouting ?? {}), [bridge, stableRouting])
-    useEffect(() => bridge.setConsent(tracking?.consent ?? true), [bridge, tracking?.consent])
-    useEffect(() => {
-      if (!configcat && !launchdarkly && process.env.NODE_ENV !== 'production') {
-        console.warn(
-          '[flagbridge] <FlagBridgeProvider> has neither configcat nor launchdarkly: every flag serves its default.',
-        )
-      }
-    }, [configcat, launchdarkly])
-
-    let tree = children
-    if (launchdarkly) {
-      const LaunchDarkly = bindings.launchdarkly
-      tree = LaunchDarkly ? (
-        <LaunchDarkly config={launchdarkly}>{tree}</LaunchDarkly>
-      ) : (
-        <MissingVendorBinding provider="launchdarkly">{tree}</MissingVendorBinding>
-      )
-    }
-    if (configcat) {
-      const ConfigCat = bindings.configcat
-      tree = ConfigCat ? (
-        <ConfigCat config={configcat}>{tree}</ConfigCat>
-      ) : (
-        <MissingVendorBinding provider="configcat">{tree}</MissingVendorBinding>
-      )
-    }
-    return <FlagBridgeContext.Provider value={bridge}>{tree}</FlagBridgeContext.Provider>
   }
-  return FlagBridgeProvider
+  if (configcat) {
+    const ConfigCat = bindings.configcat
+    tree = ConfigCat ? (
+      <ConfigCat config={configcat}>{tree}</ConfigCat>
+    ) : (
+      <MissingVendorBinding provider="configcat">{tree}</MissingVendorBinding>
+    )
+  }
+  return <FlagBridgeContext.Provider value={bridge}>{tree}</FlagBridgeContext.Provider>
 }

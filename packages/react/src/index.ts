@@ -1,8 +1,15 @@
 'use client'
 
-import { createFlagBridgeProvider } from './FlagBridgeProvider'
+import { createElement } from 'react'
+import {
+  type FlagBridgeProviderProps,
+  FlagBridgeProviderWith,
+  type VendorBindings,
+} from './FlagBridgeProvider'
 import { ConfigCatBinding } from './vendors/ConfigCatBinding'
 import { LaunchDarklyBinding } from './vendors/LaunchDarklyBinding'
+
+const bindings: VendorBindings = { configcat: ConfigCatBinding, launchdarkly: LaunchDarklyBinding }
 
 /**
  * One provider for ConfigCat and LaunchDarkly flags, Segment and Heap analytics. It
@@ -25,9 +32,8 @@ import { LaunchDarklyBinding } from './vendors/LaunchDarklyBinding'
  *   <App />
  * </FlagBridgeProvider>
  */
-export const FlagBridgeProvider = createFlagBridgeProvider({
-  configcat: ConfigCatBinding,
-  launchdarkly: LaunchDarklyBinding,
-})
+export function FlagBridgeProvider(props: FlagBridgeProviderProps) {
+  return createElement(FlagBridgeProviderWith, { ...props, bindings })
+}
 
 export * from './shared'

@@ -1,7 +1,14 @@
 'use client'
 
-import { createFlagBridgeProvider } from '../FlagBridgeProvider'
+import { createElement } from 'react'
+import {
+  type FlagBridgeProviderProps,
+  FlagBridgeProviderWith,
+  type VendorBindings,
+} from '../FlagBridgeProvider'
 import { ConfigCatBinding } from '../vendors/ConfigCatBinding'
+
+const bindings: VendorBindings = { configcat: ConfigCatBinding }
 
 /**
  * `FlagBridgeProvider` for apps that use ConfigCat only: launchdarkly-react-client-sdk
@@ -11,6 +18,8 @@ import { ConfigCatBinding } from '../vendors/ConfigCatBinding'
  * import { FlagBridgeProvider, useTrackedFlag } from '@flagbridge/react/configcat'
  * <FlagBridgeProvider configcat={{ sdkKey }} segment={{ writeKey }}><App /></FlagBridgeProvider>
  */
-export const FlagBridgeProvider = createFlagBridgeProvider({ configcat: ConfigCatBinding })
+export function FlagBridgeProvider(props: FlagBridgeProviderProps) {
+  return createElement(FlagBridgeProviderWith, { ...props, bindings })
+}
 
 export * from '../shared'

@@ -1,7 +1,14 @@
 'use client'
 
-import { createFlagBridgeProvider } from '../FlagBridgeProvider'
+import { createElement } from 'react'
+import {
+  type FlagBridgeProviderProps,
+  FlagBridgeProviderWith,
+  type VendorBindings,
+} from '../FlagBridgeProvider'
 import { LaunchDarklyBinding } from '../vendors/LaunchDarklyBinding'
+
+const bindings: VendorBindings = { launchdarkly: LaunchDarklyBinding }
 
 /**
  * `FlagBridgeProvider` for apps that use LaunchDarkly only: configcat-react need not be
@@ -11,6 +18,8 @@ import { LaunchDarklyBinding } from '../vendors/LaunchDarklyBinding'
  * import { FlagBridgeProvider, useTrackedFlag } from '@flagbridge/react/launchdarkly'
  * <FlagBridgeProvider launchdarkly={{ clientSideID }} heap={{}}><App /></FlagBridgeProvider>
  */
-export const FlagBridgeProvider = createFlagBridgeProvider({ launchdarkly: LaunchDarklyBinding })
+export function FlagBridgeProvider(props: FlagBridgeProviderProps) {
+  return createElement(FlagBridgeProviderWith, { ...props, bindings })
+}
 
 export * from '../shared'
