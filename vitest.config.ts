@@ -16,9 +16,13 @@ export default defineConfig({
     ],
   },
   test: {
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest-artifacts/results.json' },
     projects: [
       { extends: true, test: { name: 'core', environment: 'node', include: ['test/core/**/*.test.ts'] } },
       { extends: true, test: { name: 'relay', environment: 'node', include: ['test/relay/**/*.test.ts'] } },
+      { extends: true, test: { name: 'budget', environment: 'node', include: ['test/budget/**/*.test.ts'] } },
       {
         extends: true,
         esbuild: { jsx: 'automatic' },
