@@ -75,6 +75,7 @@ afterEach(async () => {
   // Segment remembers userId and anonymousId in cookies too; each test starts as a new visitor.
   for (const cookie of document.cookie.split(';')) {
     const name = cookie.split('=')[0]!.trim()
+    // biome-ignore lint/suspicious/noDocumentCookie: jsdom has no Cookie Store API
     if (name) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`
   }
   delete (globalThis as { heap?: unknown }).heap
