@@ -2,7 +2,12 @@ import { prepareConfig } from '@configcat/sdk'
 import { AnalyticsBrowser, type Context, type Plugin } from '@segment/analytics-next'
 
 /** A ConfigCat setting in config_v6 form: type 0 bool, 1 text, 2 int, 3 double. */
-export type ConfigCatSetting = { t: 0 | 1 | 2 | 3; v: { b?: boolean; s?: string; i?: number; d?: number }; i: string; r?: unknown[] }
+export type ConfigCatSetting = {
+  t: 0 | 1 | 2 | 3
+  v: { b?: boolean; s?: string; i?: number; d?: number }
+  i: string
+  r?: unknown[]
+}
 
 let keyCounter = 0
 /** A valid, distinct ConfigCat SDK key per test (the SDK caches clients and config per key). */
@@ -18,7 +23,13 @@ export function configCatSdkKey(): string {
  */
 export function configCatOffline(settings: Record<string, ConfigCatSetting>) {
   let current = settings
-  const dataSource = { getOverrides: () => prepareConfig({ f: current } as never).f as never }
+  const dataSource = {
+    getOverrides: () =>
+      prepareConfig({
+        p: { u: 'https://cdn-global.configcat.com', r: 0, s: 'test-salt' },
+        f: current,
+      } as never).f as never,
+  }
   return {
     options: { flagOverrides: { dataSource, behaviour: 0 } },
     /** Serve new settings from the next evaluation on. */
@@ -91,7 +102,14 @@ export function heapStandIn() {
     if (name === 'addEventProperties') Object.assign(properties, args[0])
     if (name === 'removeEventProperty') delete properties[args[0] as string]
   }
-  const methods = ['identify', 'resetIdentity', 'addUserProperties', 'addEventProperties', 'removeEventProperty', 'track']
+  const methods = [
+    'identify',
+    'resetIdentity',
+    'addUserProperties',
+    'addEventProperties',
+    'removeEventProperty',
+    'track',
+  ]
   const heap: Record<string, unknown> & { loaded?: boolean } = {}
   for (const name of methods) {
     heap[name] = (...args: unknown[]) => {

@@ -2,7 +2,13 @@ import { FlagBridgeProvider, useTrackedFlag } from '@flagbridge/react'
 import { act, render, screen, waitFor } from '@testing-library/react'
 import { StrictMode } from 'react'
 import { describe, expect, it } from 'vitest'
-import { capturingSegment, configCatOffline, configCatSdkKey, heapStandIn, launchDarklyOffline } from './fixtures'
+import {
+  capturingSegment,
+  configCatOffline,
+  configCatSdkKey,
+  heapStandIn,
+  launchDarklyOffline,
+} from './fixtures'
 
 function Flags({ renders }: { renders?: Record<string, number> }) {
   const checkout = useTrackedFlag('new-checkout', false)
@@ -41,7 +47,12 @@ describe('FlagBridgeProvider over the real ConfigCat and LaunchDarkly SDKs', () 
           }}
           segment={{ analytics: segment.analytics }}
           heap={{ api: heap.api }}
-          user={{ id: 'user-1', email: 'a@example.com', attributes: { plan: 'pro' }, privateAttributes: ['email'] }}
+          user={{
+            id: 'user-1',
+            email: 'a@example.com',
+            attributes: { plan: 'pro' },
+            privateAttributes: ['email'],
+          }}
         >
           <FirstRender />
           <Flags />
@@ -61,7 +72,9 @@ describe('FlagBridgeProvider over the real ConfigCat and LaunchDarkly SDKs', () 
     expect(identifies[0]!.userId).toBe('user-1')
     expect(identifies[0]!.traits).toEqual({ plan: 'pro' })
     expect(segment.events[0]!.type).toBe('identify')
-    const byKey = Object.fromEntries(segment.tracks().map((event) => [event.properties!.feature_flag_key, event]))
+    const byKey = Object.fromEntries(
+      segment.tracks().map((event) => [event.properties!.feature_flag_key, event]),
+    )
     expect(byKey['new-checkout']!.event).toBe('Feature Flag Evaluated')
     expect(byKey['new-checkout']!.userId).toBe('user-1')
     expect(byKey['new-checkout']!.properties).toEqual({
