@@ -155,7 +155,7 @@ describe('Segment: the real @segment/analytics-next receives exactly the contrac
       value: true,
       variation_id: 'var-checkout-on',
       flag_provider: 'configcat',
-      user: { id: 'user-1', name: 'Ada', country: 'UK', plan: 'pro' },
+      user: { name: 'Ada', country: 'UK', plan: 'pro' },
     })
     expect(track!.context!.integration).toStrictEqual({ name: 'configcat', version: '1.0.0' })
     expect(JSON.stringify(segment.captured)).not.toContain('ada@example.com')
@@ -181,14 +181,14 @@ describe('Segment: the real @segment/analytics-next receives exactly the contrac
         value: 'var-announcement-1',
         variation_id: 'var-announcement-1',
         flag_provider: 'configcat',
-        user: { id: 'user-2' },
+        user: {},
       },
       {
         feature_flag_key: 'maxItems',
         value: 25,
         variation_id: 'var-max-25',
         flag_provider: 'configcat',
-        user: { id: 'user-2' },
+        user: {},
       },
     ])
   })
@@ -253,7 +253,7 @@ describe('Segment: the real @segment/analytics-next receives exactly the contrac
     ).toStrictEqual([
       ['track', null, firstAnonymousId, undefined],
       ['identify', 'user-3', firstAnonymousId, undefined],
-      ['track', 'user-3', firstAnonymousId, { id: 'user-3', name: 'Cy' }],
+      ['track', 'user-3', firstAnonymousId, { name: 'Cy' }],
       ['track', null, secondAnonymousId, undefined],
     ])
   })

@@ -45,7 +45,7 @@ describe('Heap event-property budget', () => {
   test('a single flag larger than the budget is not added, and replaces nothing', () => {
     const budget = createEventPropertyBudget(100)
     expect(budget.set('small', 'ok')).toStrictEqual({ add: { small: 'ok' }, remove: [] })
-    expect(budget.set('huge', 'x'.repeat(200))).toStrictEqual({ add: undefined, remove: [] })
+    expect(budget.set('huge', 'x'.repeat(200))).toStrictEqual({ add: undefined, remove: [], tooLarge: true })
     expect(budget.keys()).toStrictEqual(['small'])
     expect(budget.set('small', 'ok')).toStrictEqual({ add: undefined, remove: [] })
   })

@@ -78,7 +78,7 @@ export function createSegmentTrack(
     flag_provider: exposure.provider,
   }
   if (exposure.variationId !== undefined) properties.variation_id = exposure.variationId
-  if (exposure.user) properties.user = { id: exposure.user.id, ...publicTraits(exposure.user) }
+  if (exposure.user) properties.user = publicTraits(exposure.user)
   return {
     event: EXPOSURE_EVENT,
     properties,

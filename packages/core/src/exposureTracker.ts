@@ -170,34 +170,35 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
   }
   if (options.autoConnect !== false) connect()
 
+  /**
+   * Tells every destination who the user is, once per change of identity: sign-in
+   * identifies, sign-out resets, a switch resets then identifies. Queued before any
+   * exposure of the new identity, so it always arrives first.
+   */
+  function identify(next: FlagBridgeUser | undefined) {
+    if (identified && isSameUser(user, next)) return
+    const previous = user
+    const wasIdentified = identified
+    user = next
+    identified = true
+    ledger.setIdentity(next ? next.id : null, names)
+    destinations.forEach((_, index) => {
+      if (wasIdentified && previous && previous.id !== next?.id) enqueue(index, { kind: 'reset' }, undefined)
+      if (next && (previous?.id !== next.id || !isSameUser(previous, next)))
+        enqueue(index, { kind: 'identify', user: next }, undefined)
+    })
+  }
+
   return {
     log,
     stats,
     destinations,
-    /**
-     * Tells every destination who the user is, once per change of identity: sign-in
-     * identifies, sign-out resets, a switch resets then identifies. Queued before any
-     * exposure of the new identity, so it always arrives first.
-     */
-    identify(next: FlagBridgeUser | undefined) {
-      if (identified && isSameUser(user, next)) return
-      const previous = user
-      const wasIdentified = identified
-      user = next
-      identified = true
-      ledger.setIdentity(next ? next.id : null, names)
-      destinations.forEach((_, index) => {
-        if (wasIdentified && previous && previous.id !== next?.id)
-          enqueue(index, { kind: 'reset' }, undefined)
-        if (next && (previous?.id !== next.id || !isSameUser(previous, next)))
-          enqueue(index, { kind: 'identify', user: next }, undefined)
-      })
-    },
+    identify,
     user: () => user,
     /** Sends an exposure to every destination that hasn't taken it yet. Never throws. */
     record(exposure: Exposure): void {
       if (exposure.overridden && !trackOverrides) return
-      if (!identified) this.identify(exposure.user)
+      if (!identified) identify(exposure.user)
       stats.recorded++
       if (dedupe === 'none') {
         for (let index = 0; index < destinations.length; index++)

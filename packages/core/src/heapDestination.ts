@@ -1,4 +1,5 @@
 import type { AnalyticsDestination, DestinationCall, DestinationState } from './destination'
+import { FlagBridgeError } from './errors'
 import type { FlagValue } from './evaluation'
 import {
   createHeapTrack,
@@ -34,6 +35,24 @@ export interface HeapDestinationOptions {
   maxValueLength?: number
   /** How often to look for heap.js while it hasn't loaded, in ms. */
   pollInterval?: number
+  /**
+   * Remembers which flags are Heap event properties (Heap keeps them in a cookie across
+   * page loads), so a new page removes the old ones before counting from zero.
+   * Defaults to `localStorage`; `null` turns it off.
+   */
+  storage?: Pick<Storage, 'getItem' | 'setItem'> | null
+  /** Hears about flags too large for the budget (`HEAP_BUDGET`). */
+  onError?: (error: FlagBridgeError) => void
+}
+
+const STORAGE_KEY = 'flagbridge:heap-event-properties'
+
+function localStorageOrNull(): Pick<Storage, 'getItem' | 'setItem'> | null {
+  try {
+    return (globalThis as { localStorage?: Storage }).localStorage ?? null
+  } catch {
+    return null
+  }
 }
 
 /** Heap keeps scalar user properties only: lists travel as text, nulls are left out. */
@@ -63,6 +82,8 @@ export function createHeapDestination({
   eventPropertyBudget = DEFAULT_HEAP_BUDGET,
   maxValueLength = DEFAULT_MAX_VALUE_LENGTH,
   pollInterval = 250,
+  storage = localStorageOrNull(),
+  onError,
 }: HeapDestinationOptions = {}): AnalyticsDestination & { eventPropertySize(): number } {
   const listeners = new Set<() => void>()
   const budget = createEventPropertyBudget(eventPropertyBudget)
@@ -72,6 +93,27 @@ export function createHeapDestination({
   let state: DestinationState = { status: isLoaded(lookup()) ? 'ready' : 'loading' }
   let timer: ReturnType<typeof setInterval> | undefined
   let askedOnReady: HeapLike | undefined
+  let clearedPreviousPage = false
+
+  const readStoredKeys = (): string[] => {
+    try {
+      const keys = JSON.parse(storage?.getItem(STORAGE_KEY) ?? '[]')
+      return Array.isArray(keys) ? keys.filter((key): key is string => typeof key === 'string') : []
+    } catch {
+      return []
+    }
+  }
+  const storeKeys = () => {
+    try {
+      storage?.setItem(STORAGE_KEY, JSON.stringify(budget.keys()))
+    } catch {}
+  }
+  // Runs before the first call of the page reaches Heap.
+  const clearPreviousPage = (heap: HeapLike) => {
+    if (clearedPreviousPage) return
+    clearedPreviousPage = true
+    for (const key of readStoredKeys()) heap.removeEventProperty(key)
+  }
 
   const check = () => {
     const heap = lookup()
@@ -133,6 +175,7 @@ export function createHeapDestination({
     send(call) {
       const heap = lookup()
       if (!heap) throw new Error('window.heap is not there')
+      clearPreviousPage(heap)
       switch (call.kind) {
         case 'identify':
           heap.identify(call.user.id)
@@ -145,9 +188,18 @@ export function createHeapDestination({
         case 'track': {
           const { event, properties } = createHeapTrack(call.exposure, maxValueLength)
           heap.track(event, properties)
-          const { add, remove } = flagProperties(call)
+          const { add, remove, tooLarge } = flagProperties(call)
           for (const key of remove) heap.removeEventProperty(key)
           if (add) heap.addEventProperties(add)
+          if (add || remove.length > 0) storeKeys()
+          if (tooLarge) {
+            onError?.(
+              new FlagBridgeError(
+                'HEAP_BUDGET',
+                `"${call.exposure.key}" is larger than the Heap event-property budget (${eventPropertyBudget} bytes encoded), so it is tracked but not added as an event property.`,
+              ),
+            )
+          }
           return
         }
       }

@@ -7,6 +7,8 @@ export const DEFAULT_HEAP_BUDGET = 3_000
 export interface EventPropertyChanges {
   add: Record<string, HeapScalar> | undefined
   remove: string[]
+  /** The flag alone is larger than the budget, so it is not kept as an event property. */
+  tooLarge?: boolean
 }
 
 // Sizes below are exactly `encodeURIComponent(JSON.stringify(props)).length`:
@@ -53,7 +55,7 @@ export function createEventPropertyBudget(budget = DEFAULT_HEAP_BUDGET) {
       const size = encodedSize(key) + encodedSize(':') - encodedSize('') + encodedSize(value)
       const evicted: string[] = []
       if (EMPTY_SIZE + size > budget) {
-        return { add: undefined, remove: previous ? [key] : [] }
+        return { add: undefined, remove: previous ? [key] : [], tooLarge: true }
       }
       while (sizeWith(size, entries.size) > budget) {
         const oldest = entries.keys().next().value as string

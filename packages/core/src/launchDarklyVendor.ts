@@ -25,6 +25,7 @@ export interface LaunchDarklyClientLike {
   variationDetail(key: string, defaultValue?: any): LaunchDarklyDetail
   allFlags(): Record<string, unknown>
   identify(context: any): Promise<unknown>
+  getContext?(): object | undefined
   waitForInitialization(timeout?: number): Promise<void>
   on(event: string, listener: (...args: any[]) => void, context?: unknown): void
   off(event: string, listener: (...args: any[]) => void, context?: unknown): void
@@ -42,7 +43,6 @@ export function toLaunchDarklyContext(user: FlagBridgeUser | undefined): LaunchD
   const context: LaunchDarklyContext = { ...user.attributes, kind: 'user', key: user.id }
   if (user.name !== undefined) context.name = user.name
   if (user.email !== undefined) context.email = user.email
-  if (user.country !== undefined) context.country = user.country
   if (user.privateAttributes?.length) context._meta = { privateAttributes: [...user.privateAttributes] }
   return context
 }
@@ -233,10 +233,13 @@ export function createLaunchDarklyVendor(
     subscribeToSdkEvaluations: flagUsed.subscribe,
     async identify(user) {
       if (!client) return
+      const target = toLaunchDarklyContext(user)
+      // Already there (the client was created with this context): no flag request, no loading state.
+      if (isCurrentContext(client, target)) return
       identifying++
       emit(undefined)
       try {
-        await client.identify(toLaunchDarklyContext(user))
+        await client.identify(target)
       } catch (error) {
         throw toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly could not switch users', error)
       } finally {
@@ -254,4 +257,16 @@ export function createLaunchDarklyVendor(
       } catch {}
     },
   }
+}
+
+function isCurrentContext(client: LaunchDarklyClientLike, target: LaunchDarklyContext): boolean {
+  let current: Record<string, unknown> | undefined
+  try {
+    current = client.getContext?.() as Record<string, unknown> | undefined
+  } catch {
+    return false
+  }
+  if (!current) return false
+  if (target.anonymous) return current.anonymous === true
+  return JSON.stringify(current) === JSON.stringify(target)
 }
