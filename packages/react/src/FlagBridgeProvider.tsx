@@ -45,7 +45,10 @@ export interface VendorBindings {
   launchdarkly?: ComponentType<{ config: LaunchDarklyConfig; children?: ReactNode }>
 }
 
-function createDestinations(props: FlagBridgeProviderProps): AnalyticsDestination[] {
+function createDestinations(
+  props: FlagBridgeProviderProps,
+  report: (error: FlagBridgeError) => void,
+): AnalyticsDestination[] {
   // Nothing is sent during server rendering, so nothing is loaded there either.
   if (typeof window === 'undefined') return []
   const maxValueLength = props.tracking?.maxValueLength
@@ -58,6 +61,7 @@ function createDestinations(props: FlagBridgeProviderProps): AnalyticsDestinatio
         api: props.heap.api,
         maxValueLength,
         eventPropertyBudget: props.tracking?.heapEventPropertyBudget,
+        onError: report,
       }),
     )
   }
@@ -72,16 +76,17 @@ export function FlagBridgeProviderWith(props: FlagBridgeProviderProps & { bindin
   const { bindings, configcat, launchdarkly, user, tracking, routing, onError, children } = props
   // Created once; inert until connected after commit, so a render React discards costs nothing.
   // Vendors, destinations and tracking options are read once, like ConfigCatProvider's options.
-  const [bridge] = useState(() =>
-    createFlagBridge({
-      destinations: createDestinations(props),
+  const [bridge] = useState(() => {
+    const created = createFlagBridge({
+      destinations: createDestinations(props, (error) => created.report(error)),
       user,
       tracking,
       routing,
       onError,
       autoConnect: false,
-    }),
-  )
+    })
+    return created
+  })
   const stableUser = useValueMemo(user)
   const stableRouting = useValueMemo(routing)
 

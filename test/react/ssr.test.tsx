@@ -1,0 +1,76 @@
+import { FlagBridgeProvider, useTrackedFlag } from '@flagbridge/react'
+import { act } from '@testing-library/react'
+import { hydrateRoot } from 'react-dom/client'
+import { renderToString } from 'react-dom/server'
+import { describe, expect, it, vi } from 'vitest'
+import { capturingSegment, configCatOffline, configCatSdkKey, launchDarklyOffline } from './fixtures'
+
+function Flags() {
+  const checkout = useTrackedFlag('new-checkout', false)
+  const banner = useTrackedFlag('banner-text', 'default banner')
+  return (
+    <p id="flags">
+      checkout={String(checkout.value)} banner={banner.value}
+    </p>
+  )
+}
+
+/** Renders as the server would: no window, no XMLHttpRequest (configcat-react's server check). */
+function renderOnServer(element: React.ReactElement): string {
+  const globals = globalThis as Record<string, unknown>
+  const saved = { window: globals.window, XMLHttpRequest: globals.XMLHttpRequest }
+  delete globals.window
+  delete globals.XMLHttpRequest
+  try {
+    return renderToString(element)
+  } finally {
+    Object.assign(globals, saved)
+  }
+}
+
+describe('hydration', () => {
+  it('hydrates the server HTML without mismatch, then shows and tracks the client values', async () => {
+    const configcat = configCatOffline({ 'new-checkout': { t: 0, v: { b: true }, i: 'cc-1' } })
+    const segment = capturingSegment()
+    const app = (
+      <FlagBridgeProvider
+        configcat={{ sdkKey: configCatSdkKey(), options: configcat.options }}
+        launchdarkly={{
+          clientSideID: 'ld-hydrate',
+          options: launchDarklyOffline({ 'banner-text': { value: 'Sale', variation: 1 } }),
+        }}
+        segment={{ analytics: segment.analytics }}
+        user={{ id: 'user-1' }}
+        routing={{ flags: { 'new-checkout': 'configcat', 'banner-text': 'launchdarkly' } }}
+      >
+        <Flags />
+      </FlagBridgeProvider>
+    )
+    const html = renderOnServer(app)
+    expect(html.replaceAll('<!-- -->', '')).toBe('<p id="flags">checkout=false banner=Sale</p>')
+
+    const container = document.createElement('div')
+    container.innerHTML = html
+    document.body.append(container)
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const recoverable: unknown[] = []
+    await act(async () => {
+      hydrateRoot(container, app, { onRecoverableError: (error) => recoverable.push(error) })
+    })
+    expect(recoverable).toEqual([])
+    expect(consoleError).not.toHaveBeenCalled()
+    consoleError.mockRestore()
+    expect(container.textContent).toBe('checkout=true banner=Sale')
+
+    await vi.waitFor(() => expect(segment.tracks()).toHaveLength(2))
+    expect(
+      segment.tracks().map((event) => [event.properties!.feature_flag_key, event.properties!.value]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['banner-text', 'Sale'],
+        ['new-checkout', true],
+      ]),
+    )
+    container.remove()
+  })
+})
