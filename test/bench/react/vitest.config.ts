@@ -1,0 +1,29 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const src = (path: string) => fileURLToPath(new URL(`../../../packages/${path}`, import.meta.url))
+
+// The React benchmarks: jsdom, one file at a time, nothing else running. Not part of `pnpm test`.
+//   npx vitest run -c test/bench/react/vitest.config.ts
+// React's production build by default (what users ship); BENCH_REACT_DEV=1 for the development build.
+export default defineConfig({
+  root: fileURLToPath(new URL('../../..', import.meta.url)),
+  resolve: {
+    alias: [
+      { find: /^@flagbridge\/core$/, replacement: src('core/src/index.ts') },
+      { find: /^@flagbridge\/react$/, replacement: src('react/src/index.ts') },
+      { find: /^@flagbridge\/react\/(.*)$/, replacement: src('react/src/entries/$1.ts') },
+    ],
+  },
+  esbuild: { jsx: 'automatic', jsxDev: Boolean(process.env.BENCH_REACT_DEV) },
+  test: {
+    name: 'bench-react',
+    environment: 'jsdom',
+    include: ['test/bench/react/**/*.bench-run.ts'],
+    env: { NODE_ENV: process.env.BENCH_REACT_DEV ? 'development' : 'production' },
+    testTimeout: 30 * 60_000,
+    hookTimeout: 60_000,
+    fileParallelism: false,
+    reporters: ['default'],
+  },
+})
