@@ -125,7 +125,9 @@ export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
     }
   }
   const onError = (message: unknown, exception?: unknown) => {
-    if (cacheState() !== NO_FLAG_DATA) return
+    // ConfigCat also reports evaluation problems ("config JSON is not present") as client
+    // errors, synchronously inside our own evaluation: those are states, not failures.
+    if (evaluatingInternally || state.status === 'error' || cacheState() !== NO_FLAG_DATA) return
     setState({ status: 'error', error: toFlagBridgeError('VENDOR_ERROR', 'ConfigCat', exception ?? message) })
   }
   const onFlagEvaluated = (details: ConfigCatDetails) => {
@@ -172,19 +174,15 @@ export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
       evaluatingInternally = true
       try {
         // A null default makes ConfigCat serve the setting whatever its type; FlagBridge checks the type itself.
-        const details = client.snapshot().getValueDetails(key, null, user ? toConfigCatUser(user) : undefined)
+        const snapshot = client.snapshot()
+        // Before any config arrives, ConfigCat would log an error per evaluation: there is nothing to evaluate yet.
+        if (snapshot.cacheState === NO_FLAG_DATA) return { value: undefined, isDefault: true }
+        // An unknown key is a default, not an error (and ConfigCat would log one).
+        if (!snapshot.getAllKeys().includes(key)) return { value: undefined, isDefault: true, error: undefined }
+        const details = snapshot.getValueDetails(key, null, user ? toConfigCatUser(user) : undefined)
         if (details.isDefaultValue) {
-          const missing = !client.snapshot().getAllKeys().includes(key)
-          return {
-            value: undefined,
-            isDefault: true,
-            error: missing
-              ? undefined
-              : new FlagBridgeError(
-                  'VENDOR_ERROR',
-                  `ConfigCat could not evaluate "${key}": ${details.errorMessage}`,
-                ),
-          }
+          const reason = `ConfigCat could not evaluate "${key}": ${details.errorMessage}`
+          return { value: undefined, isDefault: true, error: new FlagBridgeError('VENDOR_ERROR', reason) }
         }
         return {
           value: details.value as FlagValue,

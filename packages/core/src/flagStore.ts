@@ -93,6 +93,14 @@ export function createFlagStore(
     return keys.has(key)
   }
 
+  const isLoading = (vendor: FlagVendor | undefined) => {
+    try {
+      return vendor?.state().status === 'loading'
+    } catch {
+      return false
+    }
+  }
+
   const route = (key: string, source: FlagProvider | undefined): FlagProvider | undefined => {
     if (source) return source
     // hasOwn: keys like "constructor" must not pick up Object.prototype members.
@@ -103,7 +111,11 @@ export function createFlagStore(
     if (knowing.length > 1)
       return routing.default && knowing.includes(routing.default) ? routing.default : knowing[0]
     if (routing.default) return routing.default
-    return PROVIDERS.find((provider) => vendors[provider])
+    // Nobody knows the key yet: a vendor still loading may, so it answers "loading" until it knows.
+    return (
+      PROVIDERS.find((provider) => isLoading(vendors[provider])) ??
+      PROVIDERS.find((provider) => vendors[provider])
+    )
   }
 
   const evaluate = (
@@ -229,16 +241,35 @@ export function createFlagStore(
   }
 
   /** Re-evaluates cached snapshots (all, or the given keys) and notifies readers of those that changed. */
+  let refreshing = false
+  let refreshAgain: Set<string> | 'all' | undefined
   const refresh = (keys?: readonly string[]) => {
-    const only = keys ? new Set(keys) : undefined
+    // A vendor that reports a change while being evaluated must not recurse: note it, run once more after.
+    if (refreshing) {
+      if (!keys || refreshAgain === 'all') refreshAgain = 'all'
+      else refreshAgain = new Set([...(refreshAgain ?? []), ...keys])
+      return
+    }
+    refreshing = true
     const changed = new Set<string>()
-    for (const entry of cache.values()) {
-      if (only && !only.has(entry.key)) continue
-      const next = evaluate(entry.key, entry.source, entry.defaultValue, false)
-      if (!isSameEvaluation(entry.evaluation, next)) {
-        entry.evaluation = next
-        changed.add(entry.key)
+    try {
+      let only: Set<string> | undefined = keys ? new Set(keys) : undefined
+      for (let pass = 0; pass < 3; pass++) {
+        for (const entry of cache.values()) {
+          if (only && !only.has(entry.key)) continue
+          const next = evaluate(entry.key, entry.source, entry.defaultValue, false)
+          if (!isSameEvaluation(entry.evaluation, next)) {
+            entry.evaluation = next
+            changed.add(entry.key)
+          }
+        }
+        if (!refreshAgain) break
+        only = refreshAgain === 'all' ? undefined : refreshAgain
+        refreshAgain = undefined
       }
+    } finally {
+      refreshing = false
+      refreshAgain = undefined
     }
     version++
     notify(changed)
