@@ -178,7 +178,8 @@ export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
         // Before any config arrives, ConfigCat would log an error per evaluation: there is nothing to evaluate yet.
         if (snapshot.cacheState === NO_FLAG_DATA) return { value: undefined, isDefault: true }
         // An unknown key is a default, not an error (and ConfigCat would log one).
-        if (!snapshot.getAllKeys().includes(key)) return { value: undefined, isDefault: true, error: undefined }
+        if (!snapshot.getAllKeys().includes(key))
+          return { value: undefined, isDefault: true, error: undefined }
         const details = snapshot.getValueDetails(key, null, user ? toConfigCatUser(user) : undefined)
         if (details.isDefaultValue) {
           const reason = `ConfigCat could not evaluate "${key}": ${details.errorMessage}`
