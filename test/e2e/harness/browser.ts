@@ -46,6 +46,8 @@ export async function launchBrowser() {
       page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`))
       page.on('console', (message) => {
         if (message.type() === 'error') consoleErrors.push(message.text())
+        if (process.env.E2E_DEBUG)
+          console.log(`[${Date.now() % 100000}] console.${message.type()}: ${message.text().slice(0, 160)}`)
       })
       await page.goto(`${origin}/blank`)
       await page.evaluate(() => {

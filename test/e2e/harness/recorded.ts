@@ -64,12 +64,12 @@ export function heapCalls(server: VendorServer, name?: string): HeapCall[] {
     .filter((call) => !name || call.name === name)
 }
 
-/** Heap tracks of the same exposure (identity, flag, value) more than once. */
+/** Heap tracks of the same exposure (identity, flag, value) more than once in one page load. */
 export function heapDuplicates(server: VendorServer): number {
   const seen = new Set<string>()
   let duplicates = 0
   for (const call of heapCalls(server, 'track')) {
-    const id = JSON.stringify([call.identity, call.args[0], call.args[1]])
+    const id = JSON.stringify([call.page, call.identity, call.args[0], call.args[1]])
     if (seen.has(id)) duplicates++
     seen.add(id)
   }
