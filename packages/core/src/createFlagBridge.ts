@@ -2,7 +2,7 @@ import type { AnalyticsDestination } from './destination'
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagEvaluation, FlagProvider } from './evaluation'
 import { createEventLog, type EventLog } from './eventLog'
-import { toExposure } from './exposure'
+import { type Exposure, toExposure } from './exposure'
 import type { DedupeScope, LedgerStorage } from './exposureLedger'
 import { createExposureTracker, type ExposureTracker } from './exposureTracker'
 import { createFlagStore, type FlagStore, type RoutingOptions } from './flagStore'
@@ -134,9 +134,20 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     sdkUnsubscribes.delete(provider)
     if (!connected || !tracking.sdkEvaluations || !vendor?.subscribeToSdkEvaluations) return
     const unsubscribe = vendor.subscribeToSdkEvaluations((evaluation) => {
-      tracker.record({ ...evaluation, provider, user, overridden: false })
+      pendingSdkExposures.push({ ...evaluation, provider, user, overridden: false })
+      // LaunchDarkly's useFlags evaluates during render: record in a later task, never during render.
+      sdkFlushTimer ??= setTimeout(flushSdkExposures, 0)
     })
     sdkUnsubscribes.set(provider, unsubscribe)
+  }
+  const pendingSdkExposures: Exposure[] = []
+  let sdkFlushTimer: ReturnType<typeof setTimeout> | undefined
+  const flushSdkExposures = () => {
+    sdkFlushTimer = undefined
+    for (const exposure of pendingSdkExposures.splice(0)) {
+      // An evaluation made for an earlier user is stale by now.
+      if (exposure.user === user) tracker.record(exposure)
+    }
   }
 
   const bridge = {
