@@ -27,7 +27,10 @@ describe('tracking.sdkEvaluations', () => {
     render(
       <FlagBridgeProvider
         configcat={{ sdkKey: configCatSdkKey(), options: configcat.options }}
-        launchdarkly={{ clientSideID: 'ld-sdk-evals', options: launchDarklyOffline({ 'dark-mode': { value: true, variation: 1 } }) }}
+        launchdarkly={{
+          clientSideID: 'ld-sdk-evals',
+          options: launchDarklyOffline({ 'dark-mode': { value: true, variation: 1 } }),
+        }}
         segment={{ analytics: segment.analytics }}
         user={{ id: 'user-1' }}
         tracking={{ sdkEvaluations: true, dedupe: 'page' }}
@@ -42,7 +45,10 @@ describe('tracking.sdkEvaluations', () => {
     await new Promise((resolve) => setTimeout(resolve, 100))
     const tracked = segment
       .tracks()
-      .map((event) => `${event.properties!.flag_provider} ${event.properties!.feature_flag_key}=${event.properties!.value} #${event.properties!.variation_id}`)
+      .map(
+        (event) =>
+          `${event.properties!.flag_provider} ${event.properties!.feature_flag_key}=${event.properties!.value} #${event.properties!.variation_id}`,
+      )
       .sort()
     expect(tracked).toEqual(['configcat promo=true #promo-on', 'launchdarkly dark-mode=true #1'])
   })
@@ -53,7 +59,10 @@ describe('tracking.sdkEvaluations', () => {
     render(
       <FlagBridgeProvider
         configcat={{ sdkKey: configCatSdkKey(), options: configcat.options }}
-        launchdarkly={{ clientSideID: 'ld-sdk-evals-off', options: launchDarklyOffline({ 'dark-mode': { value: true, variation: 1 } }) }}
+        launchdarkly={{
+          clientSideID: 'ld-sdk-evals-off',
+          options: launchDarklyOffline({ 'dark-mode': { value: true, variation: 1 } }),
+        }}
         segment={{ analytics: segment.analytics }}
         user={{ id: 'user-1' }}
         tracking={{ dedupe: 'page' }}
