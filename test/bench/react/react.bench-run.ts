@@ -21,7 +21,7 @@ const CHANGED_FLAG = 7
 
 interface MountRun {
   ms: number
-  /** Until the last render (configcat-react keeps rendering after the value shows). */
+  /** Until the last commit (configcat-react keeps rendering after the value shows). */
   settledMs: number
   renders: number
   defaultRenders: number
@@ -56,7 +56,7 @@ async function mountOnce(library: Library, configCatSource: ConfigCatSource): Pr
   await settle(scenario.log)
   const run = {
     ms: servedAt - scenario.startedAt,
-    settledMs: scenario.log.lastRenderAt - scenario.startedAt,
+    settledMs: scenario.log.lastCommitAt - scenario.startedAt,
     renders: scenario.log.renders,
     defaultRenders: scenario.log.defaultRenders,
     segmentTracks: scenario.segmentTracks(),
@@ -91,7 +91,7 @@ async function changeOnce(library: Library): Promise<ChangeRun> {
   })
   const run = {
     ms: shownAt - started,
-    settledMs: scenario.log.lastRenderAt - started,
+    settledMs: scenario.log.lastCommitAt - started,
     renders: scenario.log.renders,
     componentsRendered,
     readersRendered,
@@ -135,7 +135,7 @@ it(`React: ${COMPONENTS} components × ${FLAGS} flags, ${RUNS} runs`, async () =
         'median ms',
         'min–max ms',
         'ratio vs baseline',
-        'last render, median ms',
+        'last commit, median ms',
         'renders / component',
         'exposures sent (Segment / Heap)',
       ],
@@ -206,7 +206,7 @@ it(`React: ${COMPONENTS} components × ${FLAGS} flags, ${RUNS} runs`, async () =
         'median ms',
         'min–max ms',
         'ratio vs baseline',
-        'last render, median ms',
+        'last commit, median ms',
       ],
       ...LIBRARIES.map((library) => {
         const runs = change[library]

@@ -115,12 +115,15 @@ const quietConfigCat = createConsoleLogger(LogLevel.Off)
 export class RenderLog {
   renders = 0
   defaultRenders = 0
+  /** Components whose very first render showed the default (a "default flash"). */
+  firstRenderDefaults = 0
   rendersByIndex: Int32Array
   shown: (string | undefined)[]
   private matching = 0
   private expected: (index: number) => string = () => ''
   private onMatch: (() => void) | undefined
   lastRenderAt = 0
+  lastCommitAt = 0
 
   constructor(readonly components: number) {
     this.rendersByIndex = new Int32Array(components)
@@ -129,12 +132,13 @@ export class RenderLog {
 
   rendered(index: number, value: string) {
     this.renders++
-    this.rendersByIndex[index]!++
+    if (this.rendersByIndex[index]!++ === 0 && value === DEFAULT) this.firstRenderDefaults++
     if (value === DEFAULT) this.defaultRenders++
     this.lastRenderAt = performance.now()
   }
 
   committed(index: number, value: string) {
+    this.lastCommitAt = performance.now()
     const was = this.shown[index] === this.expected(index)
     this.shown[index] = value
     const is = value === this.expected(index)
@@ -165,6 +169,7 @@ export class RenderLog {
   resetCounts() {
     this.renders = 0
     this.defaultRenders = 0
+    this.firstRenderDefaults = 0
     this.rendersByIndex.fill(0)
   }
 }
