@@ -106,6 +106,17 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     },
   })
   const stats = new Map<string, EvaluationStats>()
+  // The overlay's view of `stats`: told once per microtask, and only while someone listens.
+  const statsListeners = new Set<() => void>()
+  let statsNotifyScheduled = false
+  const statsChanged = () => {
+    if (statsNotifyScheduled || statsListeners.size === 0) return
+    statsNotifyScheduled = true
+    queueMicrotask(() => {
+      statsNotifyScheduled = false
+      for (const listener of [...statsListeners]) listener()
+    })
+  }
   const sdkUnsubscribes = new Map<FlagProvider, () => void>()
   // The user each vendor was last switched to, so reconnecting (StrictMode) doesn't re-identify.
   const vendorUsers = new Map<FlagVendor, FlagBridgeUser | undefined>()
@@ -231,12 +242,20 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
         lastEvaluatedAt: Date.now(),
         last: evaluation,
       })
+      statsChanged()
       if (evaluation.error) report(evaluation.error)
       if (!track || evaluation.user !== (user ? user.id : null)) return
       const exposure = toExposure(evaluation, user)
       if (exposure) tracker.record(exposure)
     },
     evaluationStats: (): ReadonlyMap<string, EvaluationStats> => stats,
+    /** Calls `listener` (at most once per microtask) after `evaluationStats()` changed: the overlay. */
+    subscribeEvaluationStats(listener: () => void): () => void {
+      statsListeners.add(listener)
+      return () => {
+        statsListeners.delete(listener)
+      }
+    },
     setConsent: (consent: boolean) => tracker.setConsent(consent),
     setOnError(handler: ((error: FlagBridgeError) => void) | undefined) {
       onError = handler

@@ -9,6 +9,12 @@ export interface DestinationState {
   error?: FlagBridgeError | undefined
 }
 
+/** Who the analytics tool itself thinks the visitor is (for the overlay), when it can say. */
+export interface DestinationIdentity {
+  userId?: string | null | undefined
+  anonymousId?: string | null | undefined
+}
+
 /** What a destination was asked to do, in the order it was asked. */
 export type DestinationCall =
   | { kind: 'identify'; user: FlagBridgeUser }
@@ -27,5 +33,7 @@ export interface AnalyticsDestination {
   /** What the call will send, for the event log (exactly the payload the tool receives). */
   describe(call: DestinationCall): { name: string; payload: unknown }
   send(call: DestinationCall): unknown
+  /** The tool's own view of the visitor (Segment's anonymousId, Heap's user id); read-only, optional. */
+  identity?(): DestinationIdentity | undefined
   dispose?(): void
 }

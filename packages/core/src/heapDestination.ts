@@ -24,6 +24,9 @@ export interface HeapLike {
   removeEventProperty(name: string): void
   track(event: string, properties?: Record<string, HeapScalar>): void
   onReady?(callback: () => void): void
+  /** heap.js (loaded) only: the snippet's stubs would queue the call instead of answering. */
+  getUserId?(): string | undefined
+  getIdentity?(): string | null | undefined
   loaded?: boolean
 }
 
@@ -170,6 +173,15 @@ export function createHeapDestination({
           const { event, properties } = createHeapTrack(call.exposure, maxValueLength)
           return { name: event, payload: { properties } }
         }
+      }
+    },
+    identity() {
+      const heap = lookup()
+      if (!isLoaded(heap)) return undefined
+      try {
+        return { userId: heap.getIdentity?.(), anonymousId: heap.getUserId?.() }
+      } catch {
+        return undefined
       }
     },
     send(call) {

@@ -2,7 +2,12 @@ export type { ConfigCatClientLike, ConfigCatUser } from './configCatVendor'
 export { createConfigCatVendor, isValidConfigCatSdkKey, toConfigCatUser } from './configCatVendor'
 export type { EvaluationStats, FlagBridge, FlagBridgeOptions, TrackingOptions } from './createFlagBridge'
 export { createFlagBridge } from './createFlagBridge'
-export type { AnalyticsDestination, DestinationCall, DestinationState } from './destination'
+export type {
+  AnalyticsDestination,
+  DestinationCall,
+  DestinationIdentity,
+  DestinationState,
+} from './destination'
 export type { FlagBridgeErrorCode } from './errors'
 export { FlagBridgeError, toFlagBridgeError } from './errors'
 export type { FlagEvaluation, FlagProvider, FlagValue, VendorEvaluation } from './evaluation'

@@ -8,6 +8,8 @@ export interface SegmentAnalyticsLike {
   track(event: string, properties?: object, options?: object): unknown
   identify(userId: string, traits?: object): unknown
   reset(): unknown
+  /** analytics-next's persisted user, read by the overlay. */
+  user?(): { id?(): string | null | undefined; anonymousId?(): string | null | undefined }
 }
 
 /** An `Analytics` instance, an `AnalyticsBrowser` (thenable of `[analytics, context]`), or a promise of either. */
@@ -83,6 +85,14 @@ export function createSegmentDestination(
       return () => listeners.delete(listener)
     },
     describe,
+    identity() {
+      try {
+        const user = analytics?.user?.()
+        return user ? { userId: user.id?.(), anonymousId: user.anonymousId?.() } : undefined
+      } catch {
+        return undefined
+      }
+    },
     send(call) {
       if (!analytics) throw new Error('Segment is not loaded yet')
       switch (call.kind) {
