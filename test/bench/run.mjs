@@ -32,7 +32,7 @@ function machine() {
   return [
     `- CPU: ${cpu}, ${availableParallelism()} logical CPUs (nproc)`,
     `- Node ${process.version}, ${process.platform} ${process.arch}`,
-    `- commit ${git(['rev-parse', '--short', 'HEAD'])}${dirty}, ${new Date().toISOString()}`,
+    `- commit ${process.env.BENCH_COMMIT ?? git(['rev-parse', '--short', 'HEAD'])}${dirty}, ${new Date().toISOString()}`,
   ].join('\n')
 }
 

@@ -16,7 +16,7 @@ import {
 
 const COMPONENTS = Number(process.env.BENCH_COMPONENTS ?? 1000)
 const FLAGS = Number(process.env.BENCH_FLAGS ?? 50)
-const RUNS = Number(process.env.BENCH_RUNS ?? 7)
+const RUNS = Number(process.env.BENCH_RUNS ?? 11)
 const CHANGED_FLAG = 7
 
 interface MountRun {
@@ -79,8 +79,12 @@ async function changeOnce(library: Library): Promise<ChangeRun> {
   await settle(scenario.log)
   scenario.log.resetCounts()
   const started = performance.now()
-  await scenario.changeFlag(CHANGED_FLAG)
-  const shownAt = await scenario.log.until(scenario.expected)
+  // changeFlag() updates the expected values before its first await, and React can't commit before
+  // a microtask: start waiting right away (FlagBridge commits before forceRefreshAsync() resolves).
+  const changing = scenario.changeFlag(CHANGED_FLAG)
+  const shown = scenario.log.until(scenario.expected)
+  await changing
+  const shownAt = await shown
   await settle(scenario.log)
   let componentsRendered = 0
   let readersRendered = 0

@@ -138,7 +138,6 @@ export class RenderLog {
   }
 
   committed(index: number, value: string) {
-    this.lastCommitAt = performance.now()
     const was = this.shown[index] === this.expected(index)
     this.shown[index] = value
     const is = value === this.expected(index)
@@ -188,6 +187,10 @@ export async function settle(log: RenderLog, quietMs = 40, timeoutMs = 30_000) {
 function useReport(log: RenderLog, index: number, value: string) {
   log.rendered(index, value)
   useLayoutEffect(() => log.committed(index, value), [log, index, value])
+  // Every commit, even one that shows the same value (LDProvider's second render does).
+  useLayoutEffect(() => {
+    log.lastCommitAt = performance.now()
+  })
 }
 
 type ReaderProps = { log: RenderLog; index: number; flag: number }
