@@ -70,6 +70,20 @@ describe('routing', () => {
   })
 })
 
+describe('what counts as an exposure', () => {
+  it('a key no vendor serves shows the default and sends nothing; served flags are sent', () => {
+    const recorder = createEventRecorder()
+    render(
+      <TestFlagBridgeProvider flags={{ beta: true }} recorder={recorder}>
+        <Show flag="beta" fallback={false} />
+        <Show flag="no-such-flag" fallback="fallback" />
+      </TestFlagBridgeProvider>,
+    )
+    expect(screen.getByTestId('no-such-flag').textContent).toBe('fallback|configcat|-|ready')
+    expect(recorder.tracks().map((event) => event.properties.feature_flag_key)).toEqual(['beta'])
+  })
+})
+
 describe('errors never break rendering', () => {
   it('a served value of the wrong type is reported and the default is returned', () => {
     const onError = vi.fn()

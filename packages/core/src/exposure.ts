@@ -20,12 +20,17 @@ export interface Exposure {
   overridden: boolean
 }
 
-/** Turns a committed evaluation into an exposure, or `undefined` when it isn't one (loading, failed, no vendor). */
+/**
+ * Turns a committed evaluation into an exposure, or `undefined` when it isn't one: loading,
+ * failed, or a default for a key the vendor doesn't serve (a typo or a deleted flag is not an experiment).
+ * Overrides are exposures; the tracker decides whether to send them.
+ */
 export function toExposure(
   evaluation: FlagEvaluation<unknown>,
   user: FlagBridgeUser | undefined,
 ): Exposure | undefined {
   if (evaluation.loading || evaluation.error || !evaluation.provider) return undefined
+  if (evaluation.isDefault && !evaluation.overridden) return undefined
   return {
     key: evaluation.key,
     value: evaluation.value as FlagValue,

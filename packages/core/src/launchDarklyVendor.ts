@@ -153,11 +153,12 @@ export function createLaunchDarklyVendor(
     if (attached || !client) return
     attached = true
     try {
-      client.on('ready', onReady)
+      // 'ready' also fires after 'failed'; 'initialized' means flags arrived.
+      client.on('initialized', onReady)
       client.on('failed', onFailed)
       client.on('change', onChange)
       client.waitForInitialization(timeout / 1000).then(onReady, (error) => {
-        // Keep serving bootstrapped flags; a late 'ready' still switches to ready.
+        // Keep serving bootstrapped flags; a late 'initialized' still switches to ready.
         if (state.status !== 'ready' || !bootstrap) onFailed(error)
       })
     } catch (error) {
@@ -251,7 +252,7 @@ export function createLaunchDarklyVendor(
       if (!attached || !client) return
       attached = false
       try {
-        client.off('ready', onReady)
+        client.off('initialized', onReady)
         client.off('failed', onFailed)
         client.off('change', onChange)
       } catch {}
