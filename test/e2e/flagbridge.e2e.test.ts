@@ -719,9 +719,8 @@ describe('FlagBridge in Chromium with the real SDKs', () => {
   })
 })
 
-// Scenarios that fail because of bugs in packages/* (see TESTING.md, "Known bugs"). They stay out
-// of the default run; FLAGBRIDGE_E2E_KNOWN_BUGS=1 runs them, and each should pass once its bug is fixed.
-describe.runIf(process.env.FLAGBRIDGE_E2E_KNOWN_BUGS === '1')('known bugs in packages/*', () => {
+// Regressions: each of these found a bug in packages/* (see TESTING.md, "Bugs these scenarios found").
+describe('regressions found by this suite', () => {
   scenario('K1. ConfigCat still loading: no error storm, no blocked main thread', async (page) => {
     const vendors = bothVendors('loading-storm')
     const started = Date.now()
