@@ -1,0 +1,100 @@
+import type { EventLogEntry, EventStatus, FlagBridge } from '@flagbridge/core'
+import { memo, useMemo, useState, useSyncExternalStore } from 'react'
+import { formatTime, formatValue } from './formatValue'
+import { PAGE_SIZE, ShowMore } from './ShowMore'
+
+const STATUSES: EventStatus[] = ['sent', 'queued', 'deduplicated', 'waiting-for-consent', 'failed', 'dropped']
+
+const EventItem = memo(function EventItem({ entry }: { entry: EventLogEntry }) {
+  return (
+    <li className="row" data-status={entry.status}>
+      <div className="line">
+        <span className="meta">{formatTime(entry.time)}</span>
+        <span className="badge">{entry.destination}</span>
+        <span className="key">{entry.name}</span>
+        <span className="badge" data-kind={entry.status}>
+          {entry.status}
+        </span>
+      </div>
+      {entry.flagKey !== undefined && <div className="meta">flag {entry.flagKey}</div>}
+      {entry.error && <div className="error">{entry.error.message}</div>}
+      {entry.payload !== undefined && (
+        <details>
+          <summary>Properties</summary>
+          <pre className="json">{formatValue(entry.payload, 2)}</pre>
+        </details>
+      )}
+    </li>
+  )
+})
+
+function matches(entry: EventLogEntry, needle: string) {
+  return (
+    entry.name.toLowerCase().includes(needle) ||
+    entry.destination.toLowerCase().includes(needle) ||
+    (entry.flagKey?.toLowerCase().includes(needle) ?? false)
+  )
+}
+
+/** The live log of what went (or waits to go) to each destination, newest first. */
+export function EventsTab({ bridge }: { bridge: FlagBridge }) {
+  const { log } = bridge
+  const entries = useSyncExternalStore(log.subscribe, log.entries, log.entries)
+  const [query, setQuery] = useState('')
+  const [status, setStatus] = useState<EventStatus | 'all'>('all')
+  const [limit, setLimit] = useState(PAGE_SIZE)
+  const shown = useMemo(() => {
+    const needle = query.trim().toLowerCase()
+    if (!needle && status === 'all') return entries
+    return entries.filter(
+      (entry) => (status === 'all' || entry.status === status) && (!needle || matches(entry, needle)),
+    )
+  }, [entries, query, status])
+
+  return (
+    <>
+      <div className="tools">
+        <input
+          type="search"
+          className="field"
+          aria-label="Search events by name, flag or destination"
+          placeholder="Search events"
+          value={query}
+          onChange={(event) => {
+            setQuery(event.target.value)
+            setLimit(PAGE_SIZE)
+          }}
+        />
+        <select
+          className="field"
+          aria-label="Filter by status"
+          value={status}
+          onChange={(event) => setStatus(event.target.value as EventStatus | 'all')}
+        >
+          <option value="all">Any status</option>
+          {STATUSES.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+        <button type="button" className="btn" onClick={() => log.clear()} disabled={entries.length === 0}>
+          Clear log
+        </button>
+      </div>
+      <p className="count" aria-live="polite">
+        {shown.length} of {entries.length} events
+      </p>
+      {shown.length === 0 ? (
+        <p className="empty">No events yet.</p>
+      ) : (
+        <ul className="list" aria-label="Events">
+          {shown.slice(0, limit).map((entry) => (
+            <EventItem key={entry.id} entry={entry} />
+          ))}
+        </ul>
+      )}
+      <ShowMore total={shown.length} limit={limit} onMore={() => setLimit(limit + PAGE_SIZE)} what="events" />
+    </>
+  )
+}
