@@ -1,7 +1,7 @@
 import { FlagBridgeProvider, useTrackedFlag } from '@flagbridge/react'
 import { act, render, screen, waitFor } from '@testing-library/react'
 import { StrictMode } from 'react'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   capturingSegment,
   configCatOffline,
@@ -30,6 +30,7 @@ describe('FlagBridgeProvider over the real ConfigCat and LaunchDarkly SDKs', () 
     const segment = capturingSegment()
     const heap = heapStandIn()
     heap.load()
+    const onError = vi.fn()
     const firstRender: string[] = []
     function FirstRender() {
       const { value } = useTrackedFlag('new-checkout', false)
@@ -106,5 +107,7 @@ describe('FlagBridgeProvider over the real ConfigCat and LaunchDarkly SDKs', () 
     // Nothing more after things settle (StrictMode double effects included).
     expect(segment.tracks()).toHaveLength(2)
     expect(heap.calls.filter(([name]) => name === 'track')).toHaveLength(2)
+    // StrictMode's unmount/remount of the vendor bindings is invisible: no error on the way.
+    expect(onError).not.toHaveBeenCalled()
   })
 })

@@ -1,4 +1,5 @@
 import type { FlagProvider, FlagVendor } from '@flagbridge/core'
+import { useRef } from 'react'
 import { useBridge } from '../FlagBridgeContext'
 import { useIsomorphicLayoutEffect } from '../useIsomorphicLayoutEffect'
 
@@ -16,9 +17,19 @@ export function useRegisterVendor(
   if (bridge.store.vendor(provider) === undefined && !bridge.connected()) {
     bridge.setVendor(provider, vendor, identifiedAs)
   }
+  // Survives StrictMode's unmount and remount, unlike a variable inside the effect.
+  const mounted = useRef(false)
   useIsomorphicLayoutEffect(() => {
     bridge.setVendor(provider, vendor, identifiedAs)
-    return () => bridge.setVendor(provider, undefined)
+    mounted.current = true
+    return () => {
+      mounted.current = false
+      // StrictMode unmounts and remounts at once: only a vendor still unmounted a tick later is removed.
+      queueMicrotask(() => {
+        if (!mounted.current && bridge.store.vendor(provider) === vendor)
+          bridge.setVendor(provider, undefined)
+      })
+    }
     // identifiedAs describes the vendor's creation; it only matters when the vendor changes.
   }, [bridge, provider, vendor])
 }
