@@ -6,16 +6,21 @@ const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import
 
 // test/react18 installs React 18 and the vendor React SDKs built against it; the react18 project
 // points every import of them there, so the whole React suite also runs on React 18.
-const react18 = (name: string) => realpathSync(fileURLToPath(new URL(`./test/react18/node_modules/${name}`, import.meta.url)))
-const onReact18 = ['react-dom', 'react', '@testing-library/react', 'configcat-react', 'launchdarkly-react-client-sdk'].flatMap(
-  (name) => {
-    const escaped = name.replace(/[/.-]/g, (char) => `\\${char}`)
-    return [
-      { find: new RegExp(`^${escaped}$`), replacement: react18(name) },
-      { find: new RegExp(`^${escaped}/(.*)$`), replacement: `${react18(name)}/$1` },
-    ]
-  },
-)
+const react18 = (name: string) =>
+  realpathSync(fileURLToPath(new URL(`./test/react18/node_modules/${name}`, import.meta.url)))
+const onReact18 = [
+  'react-dom',
+  'react',
+  '@testing-library/react',
+  'configcat-react',
+  'launchdarkly-react-client-sdk',
+].flatMap((name) => {
+  const escaped = name.replace(/[/.-]/g, (char) => `\\${char}`)
+  return [
+    { find: new RegExp(`^${escaped}$`), replacement: react18(name) },
+    { find: new RegExp(`^${escaped}/(.*)$`), replacement: `${react18(name)}/$1` },
+  ]
+})
 
 // One run, several projects: Node for the engine and the relay, jsdom for React,
 // and Node-driven real Chromium for the browser and end-to-end suites.
