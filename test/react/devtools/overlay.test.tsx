@@ -288,9 +288,9 @@ describe('persisted overrides', () => {
         <FlagDebugOverlay persistOverrides={false} defaultOpen />
       </TestFlagBridgeProvider>,
     )
-    await waitFor(() => overlay().getByRole('button', { name: 'Override beta (configcat) to false' }))
+    await waitFor(() => overlay().getByRole('button', { name: 'Set false: beta (configcat)' }))
     expect(screen.getByTestId('beta').textContent).toBe('true')
-    fireEvent.click(overlay().getByRole('button', { name: 'Override beta (configcat) to false' }))
+    fireEvent.click(overlay().getByRole('button', { name: 'Set false: beta (configcat)' }))
     expect(screen.getByTestId('beta').textContent).toBe('false (overridden)')
     expect(localStorage.getItem(OVERRIDES_STORAGE_KEY)).toBe(JSON.stringify([{ key: 'beta', value: false }]))
   })

@@ -119,7 +119,7 @@ describe('overrides', () => {
       </TestFlagBridgeProvider>,
     )
     await waitFor(() => expect(recorder.tracks()).toHaveLength(1))
-    fireEvent.click(overlay().getByRole('button', { name: 'Override beta (configcat) to false' }))
+    fireEvent.click(overlay().getByRole('button', { name: 'Set false: beta (configcat)' }))
     expect(screen.getByTestId('beta').textContent).toBe('false (overridden)')
     expect(row('beta').getByText('overridden')).toBeTruthy()
     expect(JSON.parse(localStorage.getItem(OVERRIDES_STORAGE_KEY) ?? '[]')).toEqual([
@@ -129,7 +129,7 @@ describe('overrides', () => {
     expect(recorder.tracks()).toHaveLength(1)
     expect(recorder.tracks()[0]!.properties.value).toBe(true)
 
-    fireEvent.click(overlay().getByRole('button', { name: 'Clear override of beta (configcat)' }))
+    fireEvent.click(overlay().getByRole('button', { name: 'Clear override: beta (configcat)' }))
     expect(screen.getByTestId('beta').textContent).toBe('true')
     expect(localStorage.getItem(OVERRIDES_STORAGE_KEY)).toBeNull()
   })
@@ -148,7 +148,7 @@ describe('overrides', () => {
       </TestFlagBridgeProvider>,
     )
     await waitFor(() => expect(recorder.tracks()).toHaveLength(1))
-    fireEvent.click(overlay().getByRole('button', { name: 'Override beta (configcat) to false' }))
+    fireEvent.click(overlay().getByRole('button', { name: 'Set false: beta (configcat)' }))
     await waitFor(() => expect(recorder.tracks()).toHaveLength(2))
     expect(recorder.tracks()[1]).toMatchObject({ overridden: true, properties: { value: false } })
   })
@@ -163,14 +163,14 @@ describe('overrides', () => {
       </TestFlagBridgeProvider>,
     )
     await waitFor(() => row('banner'))
-    fireEvent.click(overlay().getByRole('button', { name: 'Edit override of banner (configcat)' }))
+    fireEvent.click(overlay().getByRole('button', { name: 'Edit: banner (configcat)' }))
     const text = overlay().getByRole('textbox', { name: 'Override value for banner (configcat)' })
     expect((text as HTMLInputElement).value).toBe('hello')
     fireEvent.change(text, { target: { value: 'bye' } })
     fireEvent.click(overlay().getByRole('button', { name: 'Save' }))
     expect(screen.getByTestId('banner').textContent).toBe('bye (overridden)')
 
-    fireEvent.click(overlay().getByRole('button', { name: 'Edit override of limit (configcat)' }))
+    fireEvent.click(overlay().getByRole('button', { name: 'Edit: limit (configcat)' }))
     const number = overlay().getByRole('textbox', { name: 'Override value for limit (configcat)' })
     fireEvent.change(number, { target: { value: 'seven' } })
     expect(overlay().getByRole('alert').textContent).toBe('Enter a number.')
@@ -179,7 +179,7 @@ describe('overrides', () => {
     fireEvent.submit(number)
     expect(screen.getByTestId('limit').textContent).toBe('7 (overridden)')
 
-    fireEvent.click(overlay().getByRole('button', { name: 'Edit override of layout (launchdarkly)' }))
+    fireEvent.click(overlay().getByRole('button', { name: 'Edit: layout (launchdarkly)' }))
     const json = overlay().getByRole('textbox', { name: 'Override value for layout (launchdarkly)' })
     fireEvent.change(json, { target: { value: '{"columns": 3' } })
     expect(overlay().getByRole('alert').textContent).toMatch(/^Invalid JSON/)
@@ -201,7 +201,7 @@ describe('overrides', () => {
       </TestFlagBridgeProvider>,
     )
     await waitFor(() => row('banner'))
-    fireEvent.click(overlay().getByRole('button', { name: 'Edit override of banner (configcat)' }))
+    fireEvent.click(overlay().getByRole('button', { name: 'Edit: banner (configcat)' }))
     fireEvent.keyDown(overlay().getByRole('textbox', { name: /Override value for banner/ }), {
       key: 'Escape',
     })
@@ -216,7 +216,7 @@ describe('overrides', () => {
       </TestFlagBridgeProvider>,
     )
     await waitFor(() => row('beta'))
-    expect(overlay().queryByRole('button', { name: /Override/ })).toBeNull()
+    expect(overlay().queryByRole('button', { name: /^(Set|Edit)/ })).toBeNull()
   })
 })
 
@@ -377,7 +377,7 @@ describe('accessibility (axe-core in jsdom; colour contrast is checked in Chromi
       </main>,
     )
     await openTab(tab)
-    if (tab === 'Flags') fireEvent.click(overlay().getByRole('button', { name: /Edit override of layout/ }))
+    if (tab === 'Flags') fireEvent.click(overlay().getByRole('button', { name: /Edit: layout/ }))
     // The overlay only (its host and shadow tree): the jsdom page itself has no title or lang.
     const results = await axe.run(
       { include: [['flagbridge-devtools']] },

@@ -134,7 +134,7 @@ function EnabledOverlay({
         onClick={() => setOpen(!open)}
       >
         <span className="dot" aria-hidden="true" />
-        Flags
+        FlagBridge
       </button>
     </div>,
     container,

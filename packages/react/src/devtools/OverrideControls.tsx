@@ -112,7 +112,7 @@ export function OverrideControls({
         <button
           type="button"
           className="btn"
-          aria-label={`Override ${flagKey}${where} to ${String(!value)}`}
+          aria-label={`Set ${String(!value)}: ${flagKey}${where}`}
           onClick={() => set(!value)}
         >
           Set {String(!value)}
@@ -121,17 +121,17 @@ export function OverrideControls({
         <button
           type="button"
           className="btn"
-          aria-label={`Edit override of ${flagKey}${where}`}
+          aria-label={`Edit: ${flagKey}${where}`}
           onClick={() => setDraft(toEditable(kind, value))}
         >
-          Override…
+          Edit
         </button>
       )}
       {overridden && (
         <button
           type="button"
           className="btn"
-          aria-label={`Clear override of ${flagKey}${where}`}
+          aria-label={`Clear override: ${flagKey}${where}`}
           onClick={() => {
             store.clearOverride(flagKey, provider)
             // An override set for any vendor (useFlagBridge().setOverride without provider) shows here too.
