@@ -147,7 +147,7 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     const unsubscribe = vendor.subscribeToSdkEvaluations((evaluation) => {
       pendingSdkExposures.push({ ...evaluation, provider, user, overridden: false })
       // LaunchDarkly's useFlags evaluates during render: record in a later task, never during render.
-      sdkFlushTimer ??= setTimeout(flushSdkExposures, 0)
+      if (sdkFlushTimer === undefined) sdkFlushTimer = setTimeout(flushSdkExposures, 0)
     })
     sdkUnsubscribes.set(provider, unsubscribe)
   }
@@ -225,6 +225,9 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     /** Stops listening and sending; queued calls wait for the next `connect()`. */
     disconnect() {
       connected = false
+      clearTimeout(sdkFlushTimer)
+      sdkFlushTimer = undefined
+      pendingSdkExposures.length = 0
       for (const unsubscribe of sdkUnsubscribes.values()) unsubscribe()
       sdkUnsubscribes.clear()
       tracker.disconnect()
