@@ -185,7 +185,9 @@ describe('queue and consent', () => {
     tracker.record(exposure('b', ADA))
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(segment.captured).toHaveLength(0)
+    // Newest first: the second "b" is logged as a duplicate, the rest wait for consent.
     expect(tracker.log.entries().map((entry) => entry.status)).toStrictEqual([
+      'deduplicated',
       'waiting-for-consent',
       'waiting-for-consent',
       'waiting-for-consent',
@@ -253,5 +255,45 @@ describe('queue and consent', () => {
     expect(errors[0]!.message).toContain('heap is not ready and 10 calls are already waiting')
     expect(tracker.stats.dropped).toBe(16)
     tracker.dispose()
+  })
+})
+
+describe('ledger at capacity', () => {
+  test('forgets the least recently seen key, not the oldest inserted', async () => {
+    const { createExposureLedger } = await import('@flagbridge/core')
+    const ledger = createExposureLedger({ scope: 'page', maxEntries: 3 })
+    ledger.setIdentity('u1', ['segment'])
+    for (const key of ['a', 'b', 'c']) ledger.take(key, 0)
+    expect(ledger.taken('a')).toBe(1) // "a" is in use again: "b" is now the least recently seen
+    ledger.take('d', 0)
+    expect(['a', 'b', 'c', 'd'].map((key) => ledger.taken(key))).toEqual([1, 0, 1, 1])
+    expect(ledger.size()).toBe(3)
+  })
+})
+
+describe('event log', () => {
+  test('logs an exposure once as sent and its first duplicate once as deduplicated, per destination', async () => {
+    const { createExposureTracker } = await import('@flagbridge/core')
+    const sent: string[] = []
+    const destination = (name: string) => ({
+      name,
+      state: () => ({ status: 'ready' as const }),
+      subscribe: () => () => {},
+      describe: () => ({ name: 'Feature Flag Evaluated', payload: { name } }),
+      send: () => {
+        sent.push(name)
+      },
+    })
+    const tracker = createExposureTracker({ destinations: [destination('a'), destination('b')], dedupe: 'page' })
+    const exposure = { key: 'beta', value: true, variationId: 'v1', provider: 'configcat' as const, user: undefined, overridden: false }
+    for (let i = 0; i < 5; i++) tracker.record(exposure)
+    expect(sent).toEqual(['a', 'b'])
+    expect(tracker.stats.deduplicated).toBe(4)
+    expect(tracker.log.entries().map((entry) => `${entry.destination} ${entry.status}`)).toEqual([
+      'b deduplicated',
+      'a deduplicated',
+      'b sent',
+      'a sent',
+    ])
   })
 })

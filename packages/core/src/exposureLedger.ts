@@ -95,7 +95,14 @@ export function createExposureLedger({
     },
     /** Bitmask of the destinations (by index) that took this key. */
     taken(key: string): number {
-      return taken.get(key) ?? 0
+      const mask = taken.get(key)
+      if (mask === undefined) return 0
+      // At capacity, a key in use moves to the back, so eviction forgets the least recently seen.
+      if (taken.size >= maxEntries) {
+        taken.delete(key)
+        taken.set(key, mask)
+      }
+      return mask
     },
     take(key: string, destinationIndex: number) {
       const mask = taken.get(key)

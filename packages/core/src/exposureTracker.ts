@@ -23,6 +23,9 @@ export interface ExposureTrackerOptions {
   autoConnect?: boolean
 }
 
+/** Ledger bit (beside the destinations' bits) marking that a duplicate was logged. */
+const DUPLICATE_LOGGED = 30
+
 interface QueuedCall {
   call: DestinationCall
   key: string | undefined
@@ -148,6 +151,23 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     report(error)
   }
 
+  const logDuplicate = (key: string, exposure: Exposure) => {
+    ledger.take(key, DUPLICATE_LOGGED)
+    for (const destination of destinations) {
+      let described: { name: string; payload: unknown } = { name: 'track', payload: undefined }
+      try {
+        described = destination.describe({ kind: 'track', exposure })
+      } catch {}
+      log.add({
+        destination: destination.name,
+        ...described,
+        flagKey: exposure.key,
+        status: 'deduplicated',
+        error: undefined,
+      })
+    }
+  }
+
   let connected = false
   let unsubscribes: Array<() => void> = []
   const connect = () => {
@@ -207,8 +227,10 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
       }
       const key = exposureKey(exposure)
       const taken = ledger.taken(key)
-      if (taken === everyDestination) {
+      if ((taken & everyDestination) === everyDestination) {
         stats.deduplicated++
+        // The event log shows the first duplicate of each exposure, not every re-render.
+        if (!(taken & (1 << DUPLICATE_LOGGED))) logDuplicate(key, exposure)
         return
       }
       for (let index = 0; index < destinations.length; index++) {
