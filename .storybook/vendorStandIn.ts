@@ -23,7 +23,7 @@ interface Stream {
   contextKey: string | undefined
 }
 
-interface Project {
+export interface StandInProject {
   state: DashboardState
   /** Segment API calls as they arrived: `{ path: 't' | 'i' | ..., body }`. */
   segment: Array<{ path: string; body: unknown }>
@@ -74,8 +74,8 @@ function contextKeyOf(encoded: string): string | undefined {
 
 /** The stand-in's request handler (connect-style), with its projects. */
 export function createVendorStandIn() {
-  const projects = new Map<string, Project>()
-  const project = (name: string): Project => {
+  const projects = new Map<string, StandInProject>()
+  const project = (name: string): StandInProject => {
     let found = projects.get(name)
     if (!found) {
       found = {
@@ -105,7 +105,7 @@ export function createVendorStandIn() {
     return false
   }
 
-  const pushLaunchDarkly = (target: Project, key: string, flag: DemoFlag | undefined) => {
+  const pushLaunchDarkly = (target: StandInProject, key: string, flag: DemoFlag | undefined) => {
     target.launchDarklyVersion++
     for (const stream of target.streams) {
       const data = flag

@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildStorybook, serveStorybook } from './storyServer'
 
@@ -83,13 +82,13 @@ const TERMINAL = new Set([
   'storyMissing',
 ])
 
-let userDataDir: string
-let context: BrowserContext
+let browser: Browser
 const escaped: string[] = []
+const isLocal = (url: URL) =>
+  !url.protocol.startsWith('http') || url.hostname === '127.0.0.1' || url.hostname === 'localhost'
 
 beforeAll(async () => {
-  userDataDir = mkdtempSync(join(tmpdir(), 'flagbridge-stories-'))
-  context = await chromium.launchPersistentContext(userDataDir, {
+  browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: [
@@ -102,8 +101,16 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   })
-  const isLocal = (url: URL) =>
-    !url.protocol.startsWith('http') || url.hostname === '127.0.0.1' || url.hostname === 'localhost'
+})
+
+afterAll(async () => {
+  await browser?.close()
+  expect(escaped, 'requests that tried to leave 127.0.0.1').toEqual([])
+})
+
+async function runStory(origin: string, id: string) {
+  // A fresh context per story: empty cookies, storage and caches, like a first visit.
+  const context = await browser.newContext()
   // Nothing may leave the machine: such requests are aborted and counted.
   await context.route(
     (url) => !isLocal(url),
@@ -113,16 +120,7 @@ beforeAll(async () => {
     if (!isLocal(new URL(request.url()))) escaped.push(request.url())
   })
   await context.addInitScript(RECORD_STORY_EVENTS)
-})
-
-afterAll(async () => {
-  await context?.close()
-  rmSync(userDataDir, { recursive: true, force: true })
-  expect(escaped, 'requests that tried to leave 127.0.0.1').toEqual([])
-})
-
-async function runStory(origin: string, id: string) {
-  const page: Page = await context.newPage()
+  const page = await context.newPage()
   const consoleErrors: string[] = []
   page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`))
   page.on('console', (message) => {
@@ -160,7 +158,7 @@ async function runStory(origin: string, id: string) {
     )
     return { failures, consoleErrors: unexpectedConsole, requests }
   } finally {
-    await page.close()
+    await context.close()
   }
 }
 
