@@ -1,4 +1,4 @@
-import { FlagBridgeError, toFlagBridgeError } from './errors'
+import { evaluateFlag } from './evaluateFlag'
 import { type FlagEvaluation, type FlagProvider, type FlagValue, isSameEvaluation } from './evaluation'
 import type { FlagBridgeUser } from './user'
 import type { FlagVendor } from './vendor'
@@ -30,18 +30,6 @@ function defaultSignature(value: unknown): string {
   return typeof value === 'object' && value !== null
     ? `o:${JSON.stringify(value)}`
     : `${typeof value}:${String(value)}`
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'array'
-  return typeof value
-}
-
-/** Defaults no flag can serve and no destination can carry: `undefined` is allowed (no type check). */
-function isInvalidDefault(value: unknown): boolean {
-  if (typeof value === 'number') return !Number.isFinite(value)
-  return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint'
 }
 
 /**
@@ -124,112 +112,10 @@ export function createFlagStore(
     defaultValue: unknown,
     server: boolean,
   ): FlagEvaluation<unknown> => {
-    const base = {
-      key,
-      variationId: undefined,
-      reason: undefined,
-      user: user ? user.id : null,
-      overridden: false,
-      loading: false,
-    }
-    if (typeof key !== 'string' || key.length === 0) {
-      const error = new FlagBridgeError(
-        'INVALID_FLAG_KEY',
-        `Flag keys must be non-empty strings, got ${JSON.stringify(key) ?? String(key)}.`,
-      )
-      return { ...base, key: String(key), value: defaultValue, provider: undefined, isDefault: true, error }
-    }
-    const provider = route(key, source)
-    if (isInvalidDefault(defaultValue)) {
-      const error = new FlagBridgeError(
-        'INVALID_DEFAULT_VALUE',
-        `The default for "${key}" is ${String(defaultValue)}, which no flag can serve; the default is shown and the vendor is not asked. Pass a boolean, string, finite number, null or JSON object.`,
-      )
-      return { ...base, value: defaultValue, provider, isDefault: true, error }
-    }
+    const provider = typeof key === 'string' && key.length > 0 ? route(key, source) : undefined
     const override = overrides.get(overrideId(provider, key)) ?? overrides.get(overrideId(undefined, key))
-    if (override) {
-      return {
-        ...base,
-        value: override.value,
-        provider,
-        isDefault: false,
-        error: undefined,
-        overridden: true,
-      }
-    }
     const vendor = provider ? vendors[provider] : undefined
-    if (!vendor || !provider) {
-      const error = new FlagBridgeError(
-        'NO_VENDOR',
-        `No flag vendor is configured${provider ? ` for "${provider}"` : ''}, so "${key}" serves its default. Pass configcat={{ sdkKey }} or launchdarkly={{ clientSideID }} to <FlagBridgeProvider>.`,
-      )
-      return { ...base, value: defaultValue, provider, isDefault: true, error }
-    }
-    if (server) {
-      const served = vendor.serverEvaluate?.(key)
-      if (!served || served.isDefault)
-        return { ...base, value: defaultValue, provider, isDefault: true, error: undefined, loading: true }
-      return {
-        ...base,
-        value: served.value,
-        variationId: served.variationId,
-        reason: served.reason,
-        provider,
-        isDefault: false,
-        error: undefined,
-      }
-    }
-    let state: ReturnType<FlagVendor['state']>
-    let served: ReturnType<FlagVendor['evaluate']>
-    try {
-      state = vendor.state()
-      served = vendor.evaluate(key, defaultValue as FlagValue, user)
-    } catch (cause) {
-      // Custom vendors may throw; rendering must still get the default.
-      const error = toFlagBridgeError('VENDOR_ERROR', `${provider} could not evaluate "${key}"`, cause)
-      return { ...base, value: defaultValue, provider, isDefault: true, error }
-    }
-    if (served.isDefault || served.value === undefined) {
-      const error = served.error ?? (state.status === 'error' ? state.error : undefined)
-      return {
-        ...base,
-        value: defaultValue,
-        provider,
-        isDefault: true,
-        error,
-        loading: state.status === 'loading' && !error,
-      }
-    }
-    if (
-      defaultValue !== undefined &&
-      defaultValue !== null &&
-      kindOf(served.value) !== kindOf(defaultValue)
-    ) {
-      const error = new FlagBridgeError(
-        'TYPE_MISMATCH',
-        `"${key}" is a ${kindOf(served.value)} flag in ${provider}, but the default passed is a ${kindOf(defaultValue)}; the default is served. Pass a default of the flag's type.`,
-      )
-      return {
-        ...base,
-        value: defaultValue,
-        variationId: served.variationId,
-        provider,
-        isDefault: true,
-        error,
-      }
-    }
-    return {
-      ...base,
-      value: served.value,
-      variationId: served.variationId,
-      reason: served.reason,
-      provider,
-      isDefault: false,
-      error: undefined,
-      // Served but stale (LaunchDarkly still fetching the new user's flags): shown, not tracked.
-      loading: state.status === 'loading',
-    }
+    return evaluateFlag({ key, defaultValue, provider, vendor, override, user, server })
   }
 
   const notify = (keys: Iterable<string>) => {

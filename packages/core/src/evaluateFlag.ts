@@ -1,0 +1,109 @@
+import { FlagBridgeError, toFlagBridgeError } from './errors'
+import type { FlagEvaluation, FlagProvider, FlagValue, VendorEvaluation } from './evaluation'
+import type { FlagBridgeUser } from './user'
+import type { FlagVendor, VendorState } from './vendor'
+
+/** Everything one evaluation depends on, once the store has routed the key. */
+export interface EvaluationInput {
+  key: string
+  defaultValue: unknown
+  provider: FlagProvider | undefined
+  vendor: FlagVendor | undefined
+  /** A local value replacing the vendor's (devtools, tests). */
+  override: { value: FlagValue } | undefined
+  user: FlagBridgeUser | undefined
+  /** What the server rendered (bootstrapped values only), so hydration matches. */
+  server: boolean
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  return typeof value
+}
+
+/** Defaults no flag can serve and no destination can carry: `undefined` is allowed (no type check). */
+function isInvalidDefault(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value)
+  return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint'
+}
+
+/**
+ * Evaluates one flag: the vendor's value when it serves one of the default's type, else the
+ * default with the reason (`error`, `loading`). Never throws: vendors that throw serve the default.
+ */
+export function evaluateFlag({
+  key,
+  defaultValue,
+  provider,
+  vendor,
+  override,
+  user,
+  server,
+}: EvaluationInput) {
+  const fallback = (fields: Partial<FlagEvaluation<unknown>> = {}): FlagEvaluation<unknown> => ({
+    key,
+    value: defaultValue,
+    variationId: undefined,
+    reason: undefined,
+    provider,
+    user: user ? user.id : null,
+    isDefault: true,
+    error: undefined,
+    overridden: false,
+    loading: false,
+    ...fields,
+  })
+  const served = ({ value, variationId, reason }: VendorEvaluation, loading: boolean) =>
+    fallback({ value, variationId, reason, isDefault: false, loading })
+
+  if (typeof key !== 'string' || key.length === 0) {
+    const got = JSON.stringify(key) ?? String(key)
+    const error = new FlagBridgeError('INVALID_FLAG_KEY', `Flag keys must be non-empty strings, got ${got}.`)
+    return fallback({ key: String(key), provider: undefined, error })
+  }
+  if (isInvalidDefault(defaultValue)) {
+    const error = new FlagBridgeError(
+      'INVALID_DEFAULT_VALUE',
+      `The default for "${key}" is ${String(defaultValue)}, which no flag can serve; the default is shown and the vendor is not asked. Pass a boolean, string, finite number, null or JSON object.`,
+    )
+    return fallback({ error })
+  }
+  if (override) return fallback({ value: override.value, isDefault: false, overridden: true })
+  if (!vendor || !provider) {
+    const error = new FlagBridgeError(
+      'NO_VENDOR',
+      `No flag vendor is configured${provider ? ` for "${provider}"` : ''}, so "${key}" serves its default. Pass configcat={{ sdkKey }} or launchdarkly={{ clientSideID }} to <FlagBridgeProvider>.`,
+    )
+    return fallback({ error })
+  }
+  if (server) {
+    const bootstrapped = vendor.serverEvaluate?.(key)
+    return bootstrapped && !bootstrapped.isDefault ? served(bootstrapped, false) : fallback({ loading: true })
+  }
+
+  let state: VendorState
+  let result: VendorEvaluation
+  try {
+    state = vendor.state()
+    result = vendor.evaluate(key, defaultValue as FlagValue, user)
+  } catch (cause) {
+    // Custom vendors may throw; rendering must still get the default.
+    return fallback({
+      error: toFlagBridgeError('VENDOR_ERROR', `${provider} could not evaluate "${key}"`, cause),
+    })
+  }
+  if (result.isDefault || result.value === undefined) {
+    const error = result.error ?? (state.status === 'error' ? state.error : undefined)
+    return fallback({ error, loading: state.status === 'loading' && !error })
+  }
+  if (defaultValue !== undefined && defaultValue !== null && kindOf(result.value) !== kindOf(defaultValue)) {
+    const error = new FlagBridgeError(
+      'TYPE_MISMATCH',
+      `"${key}" is a ${kindOf(result.value)} flag in ${provider}, but the default passed is a ${kindOf(defaultValue)}; the default is served. Pass a default of the flag's type.`,
+    )
+    return fallback({ variationId: result.variationId, error })
+  }
+  // Served but stale (LaunchDarkly still fetching the new user's flags): shown, not tracked.
+  return served(result, state.status === 'loading')
+}
