@@ -77,7 +77,7 @@ export function ReceivedPanel({ demo }: { demo: Demo }) {
 export function DemoLayout({ demo, children }: { demo: Demo; children: React.ReactNode }) {
   return (
     <div style={{ display: 'flex', gap: 16, alignItems: 'flex-start', fontFamily: 'system-ui, sans-serif' }}>
-      <div style={{ flex: 1, minWidth: 0 }}>{children}</div>
+      <main style={{ flex: 1, minWidth: 0 }}>{children}</main>
       <ReceivedPanel demo={demo} />
     </div>
   )

@@ -33,7 +33,11 @@ const stories = Object.values(index.entries).filter((entry) => entry.type === 's
 interface StoryTestParameters {
   /** Console errors the story provokes on purpose (substrings), e.g. a vendor answering 503. */
   allowedConsoleErrors?: string[]
+  /** Run axe-core over the story (and the overlay's shadow root) once its play function passed. */
+  axe?: boolean
 }
+
+const axeScript = resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js')
 
 // Runs in the page before Storybook: records the preview channel's story events.
 const RECORD_STORY_EVENTS = () => {
@@ -156,7 +160,18 @@ async function runStory(origin: string, id: string) {
     const unexpectedConsole = consoleErrors.filter(
       (text) => !(parameters.allowedConsoleErrors ?? []).some((allowed) => text.includes(allowed)),
     )
-    return { failures, consoleErrors: unexpectedConsole, requests }
+    let violations: string[] = []
+    if (parameters.axe && failures.length === 0) {
+      await page.addScriptTag({ path: axeScript })
+      violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: typeof import('axe-core') }).axe
+        const result = await axe.run(document, { resultTypes: ['violations'] })
+        return result.violations.map(
+          (violation) => `${violation.id}: ${violation.nodes.length} × ${violation.help}`,
+        )
+      })
+    }
+    return { failures, consoleErrors: unexpectedConsole, requests, violations }
   } finally {
     await context.close()
   }
@@ -178,6 +193,7 @@ describe.each([
       const result = await runStory(server.origin, id)
       expect(result.failures, 'play function or render failures').toEqual([])
       expect(result.consoleErrors, 'console errors').toEqual([])
+      expect(result.violations, 'axe violations').toEqual([])
       if (standIn) {
         // The real SDKs really talked to the stand-in (not to an offline fallback).
         expect(
