@@ -20,11 +20,20 @@ function publicPackagesFromDist(): Plugin {
   }
 }
 
+/** A static build says it has no vendor stand-in; on the dev server the stand-in answers this path. */
+function embeddedVendorMode(): Plugin {
+  return {
+    name: 'flagbridge-embedded-vendor-mode',
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'vendor-mode.json', source: '{ "standIn": false }\n' })
+    },
+  }
+}
+
 const config: StorybookConfig = {
   framework: { name: '@storybook/react-vite', options: {} },
   stories: ['../stories/**/*.mdx', '../stories/**/*.stories.@(ts|tsx)'],
   addons: ['@storybook/addon-docs'],
-  staticDirs: ['./public'],
   core: {
     // No accounts, no network: nothing phones home.
     disableTelemetry: true,
@@ -34,7 +43,7 @@ const config: StorybookConfig = {
   async viteFinal(viteConfig, { configType }) {
     const plugins = [...(viteConfig.plugins ?? []), publicPackagesFromDist()]
     // The dev server doubles as the vendors' endpoints; a static build falls back to offline SDKs.
-    if (configType === 'DEVELOPMENT') plugins.push(vendorStandInPlugin())
+    plugins.push(configType === 'DEVELOPMENT' ? vendorStandInPlugin() : embeddedVendorMode())
     return { ...viteConfig, plugins }
   },
 }
