@@ -284,8 +284,18 @@ describe('event log', () => {
         sent.push(name)
       },
     })
-    const tracker = createExposureTracker({ destinations: [destination('a'), destination('b')], dedupe: 'page' })
-    const exposure = { key: 'beta', value: true, variationId: 'v1', provider: 'configcat' as const, user: undefined, overridden: false }
+    const tracker = createExposureTracker({
+      destinations: [destination('a'), destination('b')],
+      dedupe: 'page',
+    })
+    const exposure = {
+      key: 'beta',
+      value: true,
+      variationId: 'v1',
+      provider: 'configcat' as const,
+      user: undefined,
+      overridden: false,
+    }
     for (let i = 0; i < 5; i++) tracker.record(exposure)
     expect(sent).toEqual(['a', 'b'])
     expect(tracker.stats.deduplicated).toBe(4)
@@ -295,5 +305,49 @@ describe('event log', () => {
       'b sent',
       'a sent',
     ])
+  })
+})
+
+describe('identity changes wait for earlier sends', () => {
+  test('an identify is sent only after the anonymous exposures before it have left', async () => {
+    const { createExposureTracker } = await import('@flagbridge/core')
+    const calls: string[] = []
+    const pending: Array<() => void> = []
+    const tracker = createExposureTracker({
+      dedupe: 'page',
+      destinations: [
+        {
+          name: 'segment',
+          state: () => ({ status: 'ready' as const }),
+          subscribe: () => () => {},
+          describe: (call) => ({ name: call.kind, payload: undefined }),
+          // Like analytics-next: a track settles once the event has left (and taken the user of that moment).
+          send: (call) => {
+            calls.push(call.kind === 'track' ? `track ${call.exposure.key}` : call.kind)
+            if (call.kind !== 'track') return undefined
+            return new Promise<void>((resolve) => pending.push(resolve))
+          },
+        },
+      ],
+    })
+    tracker.identify(undefined)
+    const exposure = (key: string, user?: { id: string }) => ({
+      key,
+      value: true,
+      variationId: 'v',
+      provider: 'configcat' as const,
+      user,
+      overridden: false,
+    })
+    tracker.record(exposure('a'))
+    tracker.record(exposure('b'))
+    tracker.identify({ id: 'alice' })
+    tracker.record(exposure('c', { id: 'alice' }))
+    expect(calls).toEqual(['track a', 'track b'])
+    pending.shift()!()
+    await Promise.resolve()
+    expect(calls).toEqual(['track a', 'track b'])
+    pending.shift()!()
+    await vi.waitFor(() => expect(calls).toEqual(['track a', 'track b', 'identify', 'track c']))
   })
 })

@@ -25,6 +25,8 @@ export interface ExposureTrackerOptions {
 
 /** Ledger bit (beside the destinations' bits) marking that a duplicate was logged. */
 const DUPLICATE_LOGGED = 30
+/** How long an identify or reset waits for earlier sends to settle. */
+const IDENTITY_WAIT_MS = 3_000
 
 interface QueuedCall {
   call: DestinationCall
@@ -65,11 +67,31 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     } catch {}
   }
 
+  // Sends still under way per destination, and whether an identity change may stop waiting for them.
+  const inFlight = destinations.map(() => 0)
+  const identityWait: Array<ReturnType<typeof setTimeout> | 'expired' | undefined> = destinations.map(
+    () => undefined,
+  )
+
   const flush = (index: number) => {
     const destination = destinations[index]!
     const queue = queues[index]!
     while (connected && consent && queue.length > 0 && isReady(index, destination)) {
-      const item = queue.shift()!
+      const item = queue[0]!
+      // analytics-next stamps the *current* user on an event as it leaves, so an identify or reset
+      // waits until earlier events have left (bounded: a send that never settles doesn't block it).
+      if (item.call.kind !== 'track' && inFlight[index]! > 0 && identityWait[index] !== 'expired') {
+        identityWait[index] ??= setTimeout(() => {
+          identityWait[index] = 'expired'
+          flush(index)
+        }, IDENTITY_WAIT_MS)
+        return
+      }
+      if (item.call.kind !== 'track') {
+        clearTimeout(identityWait[index] as ReturnType<typeof setTimeout> | undefined)
+        identityWait[index] = undefined
+      }
+      queue.shift()
       deliver(index, destination, item)
     }
   }
@@ -103,8 +125,17 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     }
     try {
       const result = destination.send(item.call) as PromiseLike<unknown> | undefined
-      if (typeof result?.then === 'function') result.then(succeed, fail)
-      else succeed()
+      if (typeof result?.then !== 'function') return succeed()
+      inFlight[index]!++
+      const settle = (outcome: () => void) => {
+        inFlight[index]!--
+        outcome()
+        flush(index)
+      }
+      result.then(
+        () => settle(succeed),
+        (cause) => settle(() => fail(cause)),
+      )
     } catch (cause) {
       fail(cause)
     }
@@ -187,6 +218,10 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     connected = false
     for (const unsubscribe of unsubscribes) unsubscribe()
     unsubscribes = []
+    identityWait.forEach((timer, index) => {
+      if (timer !== 'expired') clearTimeout(timer)
+      identityWait[index] = undefined
+    })
   }
   if (options.autoConnect !== false) connect()
 
