@@ -6,6 +6,7 @@ import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumLaunchOptions } from '../support/chromium'
 
 // <FlagDebugOverlay> in Debian's headless Chromium, over the real ConfigCat, LaunchDarkly
 // and analytics-next SDKs (offline), in a PRODUCTION build made by Vite.
@@ -75,18 +76,8 @@ beforeAll(async () => {
 
   userDataDir = mkdtempSync(join(tmpdir(), 'flagbridge-chromium-'))
   context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
+    ...chromiumLaunchOptions(),
     viewport: { width: 1100, height: 760 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
   })
   await context.route(
     (url) => url.hostname !== '127.0.0.1',

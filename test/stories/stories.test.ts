@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumLaunchOptions } from '../support/chromium'
 import { buildStorybook, serveStorybook } from './storyServer'
 
 // Every story's play function, in Debian's headless Chromium, against the static build:
@@ -92,19 +93,7 @@ const isLocal = (url: URL) =>
   !url.protocol.startsWith('http') || url.hostname === '127.0.0.1' || url.hostname === 'localhost'
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await chromium.launch(chromiumLaunchOptions())
 })
 
 afterAll(async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
+import { chromiumLaunchOptions } from '../../support/chromium'
 
 /**
  * Debian's headless Chromium through playwright-core, launched as VENDOR-NOTES says. Every
@@ -10,17 +11,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core'
 export async function launchBrowser() {
   const userDataDir = mkdtempSync(join(tmpdir(), 'flagbridge-chromium-'))
   const context: BrowserContext = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    ...chromiumLaunchOptions(),
   })
   const escaped: string[] = []
   const consoleErrors: string[] = []
