@@ -167,7 +167,7 @@ describe('overrides and types', () => {
     const evaluation = store.getEvaluation('flag', false)
     expect(evaluation).toMatchObject({ value: false, isDefault: true, error: { code: 'TYPE_MISMATCH' } })
     expect(evaluation.error!.message).toBe(
-      '[flagbridge] "flag" is a string flag in configcat, but the default passed is a boolean; the default is served. Pass a default of the flag\'s type.',
+      '[flagbridge] "flag" is a string flag in configcat but the default is a boolean: the default is served.',
     )
     expect(store.getEvaluation('list', {})).toMatchObject({ value: {}, error: { code: 'TYPE_MISMATCH' } })
     expect(store.getEvaluation('list', [] as number[])).toMatchObject({ value: [1, 2], error: undefined })

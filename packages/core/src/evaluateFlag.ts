@@ -65,7 +65,7 @@ export function evaluateFlag({
   if (isInvalidDefault(defaultValue)) {
     const error = new FlagBridgeError(
       'INVALID_DEFAULT_VALUE',
-      `The default for "${key}" is ${String(defaultValue)}, which no flag can serve; the default is shown and the vendor is not asked. Pass a boolean, string, finite number, null or JSON object.`,
+      `The default for "${key}" is ${String(defaultValue)}: pass a boolean, string, finite number, null or JSON. It is shown as is.`,
     )
     return fallback({ error })
   }
@@ -73,7 +73,7 @@ export function evaluateFlag({
   if (!vendor || !provider) {
     const error = new FlagBridgeError(
       'NO_VENDOR',
-      `No flag vendor is configured${provider ? ` for "${provider}"` : ''}, so "${key}" serves its default. Pass configcat={{ sdkKey }} or launchdarkly={{ clientSideID }} to <FlagBridgeProvider>.`,
+      `No flag vendor${provider ? ` for ${provider}` : ''}: "${key}" serves its default. Give <FlagBridgeProvider> configcat or launchdarkly.`,
     )
     return fallback({ error })
   }
@@ -100,7 +100,7 @@ export function evaluateFlag({
   if (defaultValue !== undefined && defaultValue !== null && kindOf(result.value) !== kindOf(defaultValue)) {
     const error = new FlagBridgeError(
       'TYPE_MISMATCH',
-      `"${key}" is a ${kindOf(result.value)} flag in ${provider}, but the default passed is a ${kindOf(defaultValue)}; the default is served. Pass a default of the flag's type.`,
+      `"${key}" is a ${kindOf(result.value)} flag in ${provider} but the default is a ${kindOf(defaultValue)}: the default is served.`,
     )
     return fallback({ variationId: result.variationId, error })
   }

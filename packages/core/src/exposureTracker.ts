@@ -174,8 +174,7 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     stats.dropped++
     const error = new FlagBridgeError(
       'QUEUE_OVERFLOW',
-      `${destinations[index]!.name} is not ready and ${maxQueueSize} calls are already waiting; the oldest exposure was dropped. ` +
-        'Check that the destination loads (ad blockers stop Segment and Heap), or raise tracking.maxQueueSize.',
+      `${destinations[index]!.name} is not ready and ${maxQueueSize} calls are already waiting: the oldest exposure was dropped. Is it blocked? Else raise tracking.maxQueueSize.`,
     )
     log.update(dropped!.entry, { status: 'dropped', error })
     if (dropped!.key) ledger.release(dropped!.key, index)

@@ -208,7 +208,7 @@ export function createHeapDestination({
             onError?.(
               new FlagBridgeError(
                 'HEAP_BUDGET',
-                `"${call.exposure.key}" is larger than the Heap event-property budget (${eventPropertyBudget} bytes encoded), so it is tracked but not added as an event property.`,
+                `"${call.exposure.key}" exceeds the Heap event-property budget (${eventPropertyBudget} bytes): tracked, not kept as an event property.`,
               ),
             )
           }

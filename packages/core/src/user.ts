@@ -56,18 +56,18 @@ export function normalizeUser(input: unknown): { user: FlagBridgeUser | undefine
     const value = raw[field]
     if (value === undefined || value === null) continue
     if (typeof value === 'string') user[field] = clip(value)
-    else warnings.push(`user.${field} must be a string; it was ignored.`)
+    else warnings.push(`user.${field} was ignored: use a string.`)
   }
   if (raw.attributes !== undefined && raw.attributes !== null) {
     if (typeof raw.attributes !== 'object' || Array.isArray(raw.attributes)) {
-      warnings.push('user.attributes must be a plain object; it was ignored.')
+      warnings.push('user.attributes was ignored: use a plain object.')
     } else {
       const attributes: Record<string, UserAttributeValue> = {}
       for (const [name, value] of Object.entries(raw.attributes)) {
         const clean = toAttributeValue(value)
         if (clean === undefined)
           warnings.push(
-            `user.attributes.${name} is not a string, number, boolean or array of those; it was dropped.`,
+            `user.attributes.${name} was dropped: use a string, number, boolean or a list of those.`,
           )
         else attributes[name] = clean
       }
@@ -93,11 +93,6 @@ function toAttributeValue(value: unknown): UserAttributeValue | undefined {
     return items.length === value.length ? (items as Array<string | number | boolean>) : undefined
   }
   return undefined
-}
-
-/** The identity a ledger and the destinations are keyed by: the user id, or `null` for anonymous. */
-export function identityOf(user: FlagBridgeUser | undefined): string | null {
-  return user ? user.id : null
 }
 
 /**

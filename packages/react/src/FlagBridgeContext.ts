@@ -12,9 +12,7 @@ export function useBridge(hookName: string): FlagBridge {
   if (!bridge) {
     throw new FlagBridgeError(
       'MISSING_PROVIDER',
-      `${hookName} must be used inside <FlagBridgeProvider>. Wrap your app: ` +
-        '<FlagBridgeProvider configcat={{ sdkKey }}><App /></FlagBridgeProvider> ' +
-        "(in tests, <TestFlagBridgeProvider> from '@flagbridge/react/testing').",
+      `${hookName} must be used inside <FlagBridgeProvider>: wrap your app in it (in tests, in <TestFlagBridgeProvider> from '@flagbridge/react/testing').`,
     )
   }
   return bridge

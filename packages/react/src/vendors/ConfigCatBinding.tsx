@@ -38,8 +38,7 @@ function InvalidKeyVendor({ sdkKey }: { sdkKey: unknown }) {
         'configcat',
         new FlagBridgeError(
           'INVALID_OPTIONS',
-          `ConfigCat refuses the SDK key ${JSON.stringify(sdkKey)}: expected "<22 chars>/<22 chars>" or ` +
-            '"configcat-sdk-1/<22 chars>/<22 chars>" (copy it from the ConfigCat dashboard). Flags serve their defaults.',
+          `ConfigCat refuses the SDK key ${JSON.stringify(sdkKey)}: copy it from the ConfigCat dashboard. Flags serve their defaults.`,
         ),
       ),
     [sdkKey],

@@ -16,8 +16,7 @@ export function MissingVendorBinding({
       provider,
       new FlagBridgeError(
         'INVALID_OPTIONS',
-        `The ${provider} prop was given to the FlagBridgeProvider from '@flagbridge/react/${entry}', which only binds ${entry}. ` +
-          "Import FlagBridgeProvider from '@flagbridge/react' to use both vendors.",
+        `'@flagbridge/react/${entry}' binds ${entry} only: import FlagBridgeProvider from '@flagbridge/react' to use ${provider} too.`,
       ),
     )
   })
