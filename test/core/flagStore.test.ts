@@ -184,3 +184,42 @@ describe('overrides and types', () => {
     })
   })
 })
+
+describe('routing while a vendor loads', () => {
+  test('a preferred vendor still loading is waited for instead of serving the other vendor first', async () => {
+    const { createStaticVendor } = await import('@flagbridge/core')
+    const configcat = createStaticVendor('configcat', { shared: 'from configcat' })
+    const launchdarkly = createStaticVendor('launchdarkly', {}, { status: 'loading' })
+    const store = createFlagStore({
+      vendors: { configcat, launchdarkly },
+      routing: { default: 'launchdarkly' },
+    })
+    expect(store.getEvaluation('shared', '')).toMatchObject({
+      value: '',
+      provider: 'launchdarkly',
+      loading: true,
+    })
+
+    // LaunchDarkly arrives without the key: ConfigCat, which knows it, serves it.
+    launchdarkly.setState({ status: 'ready' })
+    expect(store.getEvaluation('shared', '')).toMatchObject({
+      value: 'from configcat',
+      provider: 'configcat',
+      loading: false,
+    })
+  })
+
+  test('without routing.default, ConfigCat wins ties, so a loading ConfigCat is waited for', async () => {
+    const { createStaticVendor } = await import('@flagbridge/core')
+    const configcat = createStaticVendor('configcat', {}, { status: 'loading' })
+    const launchdarkly = createStaticVendor('launchdarkly', { shared: 'from launchdarkly' })
+    const store = createFlagStore({ vendors: { configcat, launchdarkly } })
+    expect(store.getEvaluation('shared', '')).toMatchObject({ provider: 'configcat', loading: true })
+    configcat.setFlag('shared', 'from configcat')
+    configcat.setState({ status: 'ready' })
+    expect(store.getEvaluation('shared', '')).toMatchObject({
+      value: 'from configcat',
+      provider: 'configcat',
+    })
+  })
+})

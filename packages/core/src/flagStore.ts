@@ -94,16 +94,15 @@ export function createFlagStore(
     // hasOwn: keys like "constructor" must not pick up Object.prototype members.
     const routed = routing.flags && Object.hasOwn(routing.flags, key) ? routing.flags[key] : undefined
     if (routed) return routed
-    const knowing = PROVIDERS.filter((provider) => knows(provider, key))
-    if (knowing.length === 1) return knowing[0]
-    if (knowing.length > 1)
-      return routing.default && knowing.includes(routing.default) ? routing.default : knowing[0]
-    if (routing.default) return routing.default
-    // Nobody knows the key yet: a vendor still loading may, so it answers "loading" until it knows.
-    return (
-      PROVIDERS.find((provider) => isLoading(vendors[provider])) ??
-      PROVIDERS.find((provider) => vendors[provider])
-    )
+    // The vendor that knows the key; on a tie, routing.default (else ConfigCat, then LaunchDarkly).
+    // A preferred vendor still loading may know it too: wait for it rather than serve another's value first.
+    const preferred = routing.default
+      ? [routing.default, ...PROVIDERS.filter((p) => p !== routing.default)]
+      : PROVIDERS
+    for (const provider of preferred) {
+      if (vendors[provider] && (knows(provider, key) || isLoading(vendors[provider]))) return provider
+    }
+    return routing.default ?? PROVIDERS.find((provider) => vendors[provider])
   }
 
   const evaluate = (
