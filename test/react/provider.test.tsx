@@ -227,6 +227,25 @@ describe('identity', () => {
     expect(anonymousIds.size).toBe(3)
   })
 
+  it('useFlagBridge().evaluations() lists what committed components showed', () => {
+    let api: ReturnType<typeof useFlagBridge> | undefined
+    function Grab() {
+      api = useFlagBridge()
+      return null
+    }
+    render(
+      <TestFlagBridgeProvider flags={{ beta: true, limit: 3 }}>
+        <Show flag="beta" fallback={false} />
+        <Show flag="limit" fallback={0} />
+        <Grab />
+      </TestFlagBridgeProvider>,
+    )
+    expect(api!.evaluations().map((evaluation) => [evaluation.key, evaluation.value])).toEqual([
+      ['beta', true],
+      ['limit', 3],
+    ])
+  })
+
   it('useFlagBridge().reset() signs out everywhere', async () => {
     const recorder = createEventRecorder()
     function SignOut() {

@@ -2,6 +2,7 @@ import type {
   EventLogEntry,
   FlagBridge,
   FlagBridgeUser,
+  FlagEvaluation,
   FlagOverride,
   FlagProvider,
   FlagValue,
@@ -22,6 +23,8 @@ export interface FlagBridgeApi {
   clearOverride(key: string, provider?: FlagProvider): void
   clearOverrides(): void
   overrides(): FlagOverride[]
+  /** The latest evaluation of every flag a committed component has shown. */
+  evaluations(): FlagEvaluation<unknown>[]
   /** The latest event log, newest first. */
   events(): readonly EventLogEntry[]
   /** The engine itself, for advanced use (store, tracker, log). */
@@ -29,7 +32,7 @@ export interface FlagBridgeApi {
 }
 
 /**
- * Imperative access: identify, reset, consent, overrides, the event log.
+ * Imperative access: identify, reset, consent, overrides, evaluations, the event log.
  *
  * @example
  * function SignOutButton() {
@@ -48,6 +51,7 @@ export function useFlagBridge(): FlagBridgeApi {
       clearOverride: (key, provider) => bridge.store.clearOverride(key, provider),
       clearOverrides: () => bridge.store.clearOverrides(),
       overrides: () => bridge.store.overrides(),
+      evaluations: () => [...bridge.evaluationStats().values()].map((stats) => stats.last),
       events: () => bridge.log.entries(),
       bridge,
     }),
