@@ -1,6 +1,6 @@
 import type { StorybookConfig } from '@storybook/react-vite'
 import type { Plugin } from 'vite'
-import { vendorStandInPlugin } from './vendorStandIn'
+import { vendorStandInPlugin } from './vendorStandIn.ts'
 
 // Stories import the public package names (@flagbridge/react, /testing, /devtools): Vite
 // resolves them through the workspace packages' exports map to their built dist, so run

@@ -10,7 +10,7 @@ import {
   toConfigCatConfig,
   toLaunchDarklyFlag,
   toLaunchDarklyFlags,
-} from '../stories/support/vendorDashboard'
+} from '../stories/support/vendorDashboard.ts'
 
 // A local stand-in for the vendors' endpoints, mounted on the Storybook dev server (and on
 // the story test's static server), so the real SDKs really fetch and post without an
