@@ -244,3 +244,28 @@ describe('createLaunchDarklyVendor over the real launchdarkly-js-client-sdk', ()
     expect(() => vendor.dispose!()).not.toThrow()
   })
 })
+
+describe('peek', () => {
+  test('reads a value through allFlags(), never variationDetail() (which LaunchDarkly would count)', async () => {
+    const { createLaunchDarklyVendor } = await import('@flagbridge/core')
+    const calls: string[] = []
+    const client = {
+      variationDetail: (key: string) => {
+        calls.push(`variationDetail ${key}`)
+        return { value: 'x', variationIndex: 0 }
+      },
+      allFlags: () => {
+        calls.push('allFlags')
+        return { banner: 'Sale' }
+      },
+      identify: async () => undefined,
+      waitForInitialization: async () => undefined,
+      on: () => {},
+      off: () => {},
+    }
+    const vendor = createLaunchDarklyVendor(client)
+    expect(vendor.peek!('banner', undefined)).toStrictEqual({ value: 'Sale', isDefault: false })
+    expect(vendor.peek!('missing', undefined)).toStrictEqual({ value: undefined, isDefault: true })
+    expect(calls).toEqual(['allFlags', 'allFlags'])
+  })
+})

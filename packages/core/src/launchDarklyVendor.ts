@@ -182,6 +182,22 @@ export function createLaunchDarklyVendor(
   return {
     provider: 'launchdarkly',
     serverEvaluate: fromBootstrap,
+    // variationDetail() would count as an evaluation in LaunchDarkly's own analytics; allFlags() doesn't.
+    peek(key) {
+      if (!client) return fromBootstrap(key)
+      try {
+        const flags = client.allFlags()
+        return Object.hasOwn(flags, key)
+          ? { value: flags[key] as FlagValue, isDefault: false }
+          : { value: undefined, isDefault: true }
+      } catch (error) {
+        return {
+          value: undefined,
+          isDefault: true,
+          error: toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly', error),
+        }
+      }
+    },
     evaluate(key): VendorEvaluation {
       if (!client) return fromBootstrap(key)
       try {

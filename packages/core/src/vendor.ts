@@ -31,6 +31,11 @@ export interface FlagVendor {
   readonly provider: FlagProvider
   /** Synchronous evaluation from the vendor's in-memory config; never throws. */
   evaluate(key: string, defaultValue: FlagValue, user: FlagBridgeUser | undefined): VendorEvaluation
+  /**
+   * Reads a value without anything the vendor would record as an evaluation (devtools use it
+   * for keys the app never read); absent means `evaluate` has no such side effect.
+   */
+  peek?(key: string, user: FlagBridgeUser | undefined): VendorEvaluation
   /** What the server rendered (bootstrapped flags), so hydration matches; absent means defaults. */
   serverEvaluate?(key: string): VendorEvaluation
   /** Every flag key the vendor currently knows. */

@@ -48,7 +48,8 @@ export function collectFlagRows(bridge: FlagBridge): FlagRow[] {
       error: undefined,
     }
     try {
-      const served = store.vendor(provider)?.evaluate(key, null, user)
+      const vendor = store.vendor(provider)
+      const served = vendor?.peek ? vendor.peek(key, user) : vendor?.evaluate(key, null, user)
       if (served) {
         row.value = served.value
         row.variationId = served.variationId
