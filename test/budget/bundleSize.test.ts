@@ -34,7 +34,7 @@ const over = (result: Measured) =>
 // ceilings stop the sizes from growing unnoticed: a change that must add bytes raises them in the
 // same commit and says why; one that saves bytes lowers them.
 const DESIGN_TARGET = 6_000
-const CEILING = { '@flagbridge/react': 12_100, '@flagbridge/core': 10_200 } as const
+const CEILING = { '@flagbridge/react': 11_900, '@flagbridge/core': 10_200 } as const
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   it('@flagbridge/react main entry, with @flagbridge/core bundled in, does not grow (6 kB target open)', () => {

@@ -1,4 +1,3 @@
-import type { FlagBridgeError } from './errors'
 import type { FlagProvider, FlagValue, VendorEvaluation } from './evaluation'
 import type { FlagBridgeUser } from './user'
 import type { FlagVendor, VendorState } from './vendor'
@@ -73,8 +72,3 @@ export function createStaticVendor(
 }
 
 export type StaticVendor = ReturnType<typeof createStaticVendor>
-
-/** A vendor that could not start (invalid SDK key, SDK not installed): defaults plus the reason. */
-export function createUnavailableVendor(provider: FlagProvider, error: FlagBridgeError): FlagVendor {
-  return createStaticVendor(provider, {}, { status: 'error', error })
-}
