@@ -97,13 +97,14 @@ export function FlagBridgeProviderWith(props: FlagBridgeProviderProps & { bindin
   }, [bridge, stableUser])
   useIsomorphicLayoutEffect(() => bridge.store.setRouting(stableRouting ?? {}), [bridge, stableRouting])
   useEffect(() => bridge.setConsent(tracking?.consent ?? true), [bridge, tracking?.consent])
+  const noVendor = !configcat && !launchdarkly
   useEffect(() => {
-    if (!configcat && !launchdarkly && process.env.NODE_ENV !== 'production') {
+    if (noVendor && process.env.NODE_ENV !== 'production') {
       console.warn(
         '[flagbridge] <FlagBridgeProvider> has neither configcat nor launchdarkly: every flag serves its default.',
       )
     }
-  }, [configcat, launchdarkly])
+  }, [noVendor])
 
   let tree = children
   if (launchdarkly) {
