@@ -351,3 +351,40 @@ describe('identity changes wait for earlier sends', () => {
     await vi.waitFor(() => expect(calls).toEqual(['track a', 'track b', 'identify', 'track c']))
   })
 })
+
+describe('exposures wait for an identify under way', () => {
+  test("a user's first exposure leaves only once their identify has arrived", async () => {
+    const { createExposureTracker } = await import('@flagbridge/core')
+    const calls: string[] = []
+    let arrive: (() => void) | undefined
+    const tracker = createExposureTracker({
+      dedupe: 'page',
+      destinations: [
+        {
+          name: 'segment',
+          state: () => ({ status: 'ready' as const }),
+          subscribe: () => () => {},
+          describe: (call) => ({ name: call.kind, payload: undefined }),
+          send: (call) => {
+            calls.push(call.kind === 'track' ? `track ${call.exposure.key}` : call.kind)
+            if (call.kind === 'identify') return new Promise<void>((resolve) => (arrive = resolve))
+            return undefined
+          },
+        },
+      ],
+    })
+    const user = { id: 'alice' }
+    tracker.identify(user)
+    tracker.record({
+      key: 'a',
+      value: true,
+      variationId: 'v',
+      provider: 'configcat',
+      user,
+      overridden: false,
+    })
+    expect(calls).toEqual(['identify'])
+    arrive!()
+    await vi.waitFor(() => expect(calls).toEqual(['identify', 'track a']))
+  })
+})

@@ -25,7 +25,7 @@ export interface ExposureTrackerOptions {
 
 /** Ledger bit (beside the destinations' bits) marking that a duplicate was logged. */
 const DUPLICATE_LOGGED = 30
-/** How long an identify or reset waits for earlier sends to settle. */
+/** How long an identify or reset, or the events after it, wait for the sends before them to settle. */
 const IDENTITY_WAIT_MS = 3_000
 
 interface QueuedCall {
@@ -67,9 +67,11 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     } catch {}
   }
 
-  // Sends still under way per destination, and whether an identity change may stop waiting for them.
+  // Sends still under way per destination (all, and identify/reset alone), and whether a call held
+  // back by them may stop waiting.
   const inFlight = destinations.map(() => 0)
-  const identityWait: Array<ReturnType<typeof setTimeout> | 'expired' | undefined> = destinations.map(
+  const identityInFlight = destinations.map(() => 0)
+  const barrierWait: Array<ReturnType<typeof setTimeout> | 'expired' | undefined> = destinations.map(
     () => undefined,
   )
 
@@ -78,18 +80,21 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     const queue = queues[index]!
     while (connected && consent && queue.length > 0 && isReady(index, destination)) {
       const item = queue[0]!
-      // analytics-next stamps the *current* user on an event as it leaves, so an identify or reset
-      // waits until earlier events have left (bounded: a send that never settles doesn't block it).
-      if (item.call.kind !== 'track' && inFlight[index]! > 0 && identityWait[index] !== 'expired') {
-        identityWait[index] ??= setTimeout(() => {
-          identityWait[index] = 'expired'
+      // An identify or reset is a barrier: it leaves once earlier events have left (analytics-next
+      // stamps the current user on an event as it leaves), and later events leave once it has
+      // arrived (so a user's identify reaches the tool before their first exposure). Bounded: a
+      // send that never settles holds the queue for IDENTITY_WAIT_MS at most.
+      const waitFor = item.call.kind === 'track' ? identityInFlight[index]! : inFlight[index]!
+      if (waitFor > 0 && barrierWait[index] !== 'expired') {
+        barrierWait[index] ??= setTimeout(() => {
+          barrierWait[index] = 'expired'
           flush(index)
         }, IDENTITY_WAIT_MS)
         return
       }
-      if (item.call.kind !== 'track') {
-        clearTimeout(identityWait[index] as ReturnType<typeof setTimeout> | undefined)
-        identityWait[index] = undefined
+      if (barrierWait[index] !== undefined) {
+        clearTimeout(barrierWait[index] as ReturnType<typeof setTimeout> | undefined)
+        barrierWait[index] = undefined
       }
       queue.shift()
       deliver(index, destination, item)
@@ -126,9 +131,12 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     try {
       const result = destination.send(item.call) as PromiseLike<unknown> | undefined
       if (typeof result?.then !== 'function') return succeed()
+      const identity = item.call.kind !== 'track'
       inFlight[index]!++
+      if (identity) identityInFlight[index]!++
       const settle = (outcome: () => void) => {
         inFlight[index]!--
+        if (identity) identityInFlight[index]!--
         outcome()
         flush(index)
       }
@@ -217,9 +225,9 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     connected = false
     for (const unsubscribe of unsubscribes) unsubscribe()
     unsubscribes = []
-    identityWait.forEach((timer, index) => {
+    barrierWait.forEach((timer, index) => {
       if (timer !== 'expired') clearTimeout(timer)
-      identityWait[index] = undefined
+      barrierWait[index] = undefined
     })
   }
   if (options.autoConnect !== false) connect()
