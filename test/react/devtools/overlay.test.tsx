@@ -94,9 +94,9 @@ describe('<FlagDebugOverlay> launcher and panel', () => {
     await waitFor(() => overlay())
     // On a Mac, Alt+Shift+F types "Ï": the key code still says F.
     fireEvent.keyDown(window, { key: 'Ï', code: 'KeyF', altKey: true, shiftKey: true })
-    expect(overlay().getByRole('dialog')).toBeTruthy()
+    expect(overlay().getByRole('dialog').getAttribute('aria-label')).toBe('FlagBridge devtools')
     fireEvent.keyDown(window, { key: 'F', code: 'KeyF', shiftKey: true })
-    expect(overlay().getByRole('dialog')).toBeTruthy()
+    expect(overlay().getByRole('dialog').getAttribute('aria-label')).toBe('FlagBridge devtools')
     fireEvent.keyDown(window, { key: 'F', code: 'KeyF', altKey: true, shiftKey: true })
     expect(overlay().queryByRole('dialog')).toBeNull()
   })
@@ -111,7 +111,7 @@ describe('<FlagDebugOverlay> launcher and panel', () => {
     fireEvent.keyDown(window, { key: 'F', code: 'KeyF', altKey: true, shiftKey: true })
     expect(overlay().queryByRole('dialog')).toBeNull()
     fireEvent.keyDown(window, { key: 'D', code: 'KeyD', ctrlKey: true, shiftKey: true })
-    expect(overlay().getByRole('dialog')).toBeTruthy()
+    expect(overlay().getByRole('dialog').getAttribute('aria-label')).toBe('FlagBridge devtools')
     unmount()
 
     render(
@@ -168,7 +168,7 @@ describe('<FlagDebugOverlay> launcher and panel', () => {
     await waitFor(() => overlay())
     fireEvent.keyDown(overlay().getByRole('dialog'), { key: 'Escape' })
     expect(onOpenChange).toHaveBeenCalledWith(false)
-    expect(overlay().getByRole('dialog')).toBeTruthy()
+    expect(overlay().getByRole('dialog').getAttribute('aria-label')).toBe('FlagBridge devtools')
   })
 
   it('defaultOpen opens it uncontrolled', async () => {

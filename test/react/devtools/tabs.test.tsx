@@ -51,7 +51,7 @@ describe('Flags tab', () => {
         <FlagDebugOverlay defaultOpen />
       </TestFlagBridgeProvider>,
     )
-    await waitFor(() => expect(overlay().getByText('7 of 7 flags')).toBeTruthy())
+    await waitFor(() => expect(overlay().getByText('7 of 7 flags').textContent).toBe('7 of 7 flags'))
     const beta = row('beta')
     expect(beta.getByText('configcat')).toBeTruthy()
     expect(beta.getByText('true')).toBeTruthy()
@@ -75,7 +75,7 @@ describe('Flags tab', () => {
     fireEvent.change(overlay().getByRole('searchbox', { name: 'Search flags by key' }), {
       target: { value: 'LA' },
     })
-    expect(overlay().getByText('1 of 6 flags')).toBeTruthy()
+    expect(overlay().getByText('1 of 6 flags').textContent).toBe('1 of 6 flags')
     expect(row('layout')).toBeTruthy()
     fireEvent.change(overlay().getByRole('searchbox', { name: 'Search flags by key' }), {
       target: { value: '' },
@@ -83,14 +83,14 @@ describe('Flags tab', () => {
     fireEvent.change(overlay().getByRole('combobox', { name: 'Filter by vendor' }), {
       target: { value: 'launchdarkly' },
     })
-    expect(overlay().getByText('2 of 6 flags')).toBeTruthy()
+    expect(overlay().getByText('2 of 6 flags').textContent).toBe('2 of 6 flags')
     fireEvent.change(overlay().getByRole('combobox', { name: 'Filter by vendor' }), {
       target: { value: 'all' },
     })
     fireEvent.change(overlay().getByRole('combobox', { name: 'Filter by state' }), {
       target: { value: 'evaluated' },
     })
-    expect(overlay().getByText('1 of 6 flags')).toBeTruthy()
+    expect(overlay().getByText('1 of 6 flags').textContent).toBe('1 of 6 flags')
     expect(row('beta')).toBeTruthy()
   })
 
@@ -206,7 +206,7 @@ describe('overrides', () => {
       key: 'Escape',
     })
     expect(overlay().queryByRole('textbox', { name: /Override value for banner/ })).toBeNull()
-    expect(overlay().getByRole('dialog')).toBeTruthy()
+    expect(overlay().getByRole('dialog').getAttribute('aria-label')).toBe('FlagBridge devtools')
   })
 
   it('allowOverrides={false} shows no override controls', async () => {
@@ -265,7 +265,7 @@ describe('Events tab', () => {
     fireEvent.change(overlay().getByRole('combobox', { name: 'Filter by status' }), {
       target: { value: 'sent' },
     })
-    expect(overlay().getByText('1 of 2 events')).toBeTruthy()
+    expect(overlay().getByText('1 of 2 events').textContent).toBe('1 of 2 events')
     fireEvent.click(overlay().getByRole('button', { name: 'Clear log' }))
     await waitFor(() => overlay().getByText('No events yet.'))
   })
