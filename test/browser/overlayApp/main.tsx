@@ -7,11 +7,12 @@ import { createEventLog, type FlagBridge } from '@flagbridge/core'
 import { FlagBridgeProvider, useFlagBridge, useTrackedFlag } from '@flagbridge/react'
 import { FlagDebugOverlay } from '@flagbridge/react/devtools'
 import { TestFlagBridgeProvider } from '@flagbridge/react/testing'
-import { AnalyticsBrowser, type Context, type Plugin } from '@segment/analytics-next'
 import { createRoot } from 'react-dom/client'
+import { capturingSegment } from '../../react/fixtures'
 
 const query = new URLSearchParams(location.search)
-const captured: Array<Context['event']> = []
+const segment = capturingSegment('overlay-test')
+const captured = segment.events
 const heapCalls: Array<[string, ...unknown[]]> = []
 const page = window as unknown as {
   __segment: typeof captured
@@ -27,29 +28,7 @@ if (query.has('hostile')) {
   document.head.append(style)
 }
 
-const capture: Plugin = {
-  name: 'Capture',
-  type: 'destination',
-  version: '1.0.0',
-  isLoaded: () => true,
-  load: async () => {},
-  track: async (ctx) => {
-    captured.push(ctx.event)
-    return ctx
-  },
-  identify: async (ctx) => {
-    captured.push(ctx.event)
-    return ctx
-  },
-}
-const analytics = AnalyticsBrowser.load(
-  {
-    writeKey: 'overlay-test',
-    cdnSettings: { integrations: { 'Segment.io': { apiKey: 'x' } } },
-    plugins: [capture],
-  },
-  { integrations: { 'Segment.io': false } },
-)
+const { analytics } = segment
 
 const heapApi = { loaded: true } as Record<string, unknown>
 for (const name of [
