@@ -1,7 +1,7 @@
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagValue, VendorEvaluation } from './evaluation'
 import type { FlagBridgeUser } from './user'
-import type { FlagVendor, SdkEvaluation, VendorState } from './vendor'
+import { type FlagVendor, listenTo, notServed, type SdkEvaluation, type VendorState } from './vendor'
 
 /** A ConfigCat user as `@configcat/sdk` takes it (`IUser`). */
 export interface ConfigCatUser {
@@ -141,31 +141,26 @@ export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
     for (const listener of sdkListeners) listener(evaluation)
   }
 
-  let attached = false
+  let detach: (() => void) | undefined
   const attach = () => {
-    if (attached) return
-    attached = true
+    if (detach) return
     try {
-      client.on('configChanged', onChanged)
-      client.on('configFetched', onFetched)
-      client.on('clientError', onError)
-      client.on('flagEvaluated', onFlagEvaluated)
+      detach = listenTo(client, {
+        configChanged: onChanged,
+        configFetched: onFetched,
+        clientError: onError,
+        flagEvaluated: onFlagEvaluated,
+      })
       client.waitForReady().then(onReady, (error) => onError(error))
-    } catch (error) {
+    } catch {
       // configcat-react hands a stub that throws on the server: nothing to listen to there.
+      detach ??= () => {}
       state = { status: 'loading' }
-      void error
     }
   }
-  const detach = () => {
-    if (!attached) return
-    attached = false
-    try {
-      client.off('configChanged', onChanged)
-      client.off('configFetched', onFetched)
-      client.off('clientError', onError)
-      client.off('flagEvaluated', onFlagEvaluated)
-    } catch {}
+  const stop = () => {
+    detach?.()
+    detach = undefined
   }
 
   return {
@@ -176,14 +171,13 @@ export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
         // A null default makes ConfigCat serve the setting whatever its type; FlagBridge checks the type itself.
         const snapshot = client.snapshot()
         // Before any config arrives, ConfigCat would log an error per evaluation: there is nothing to evaluate yet.
-        if (snapshot.cacheState === NO_FLAG_DATA) return { value: undefined, isDefault: true }
+        if (snapshot.cacheState === NO_FLAG_DATA) return notServed()
         // An unknown key is a default, not an error (and ConfigCat would log one).
-        if (!snapshot.getAllKeys().includes(key))
-          return { value: undefined, isDefault: true, error: undefined }
+        if (!snapshot.getAllKeys().includes(key)) return notServed()
         const details = snapshot.getValueDetails(key, null, user ? toConfigCatUser(user) : undefined)
         if (details.isDefaultValue) {
           const reason = `ConfigCat could not evaluate "${key}": ${details.errorMessage}`
-          return { value: undefined, isDefault: true, error: new FlagBridgeError('VENDOR_ERROR', reason) }
+          return notServed(new FlagBridgeError('VENDOR_ERROR', reason))
         }
         return {
           value: details.value as FlagValue,
@@ -196,12 +190,9 @@ export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
           isDefault: false,
         }
       } catch (error) {
-        return {
-          value: undefined,
-          isDefault: true,
-          error:
-            state.status === 'loading' ? undefined : toFlagBridgeError('VENDOR_ERROR', 'ConfigCat', error),
-        }
+        return notServed(
+          state.status === 'loading' ? undefined : toFlagBridgeError('VENDOR_ERROR', 'ConfigCat', error),
+        )
       } finally {
         evaluatingInternally = false
       }
@@ -219,7 +210,7 @@ export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
       attach()
       return () => {
         listeners.delete(listener)
-        if (listeners.size === 0 && sdkListeners.size === 0) detach()
+        if (listeners.size === 0 && sdkListeners.size === 0) stop()
       }
     },
     subscribeToSdkEvaluations(listener) {
@@ -238,6 +229,6 @@ export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
       }
       notify()
     },
-    dispose: detach,
+    dispose: stop,
   }
 }

@@ -149,22 +149,28 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     }
   }
 
+  /** What the event log shows for a call; a destination that can't say is reported (once per call sent). */
+  const describe = (destination: AnalyticsDestination, call: DestinationCall, reportFailure: boolean) => {
+    try {
+      return { destination: destination.name, ...destination.describe(call) }
+    } catch (cause) {
+      if (reportFailure)
+        report(
+          toFlagBridgeError(
+            'DESTINATION_ERROR',
+            `${destination.name} could not describe ${call.kind}`,
+            cause,
+          ),
+        )
+      return { destination: destination.name, name: call.kind, payload: undefined }
+    }
+  }
+
   const enqueue = (index: number, call: DestinationCall, key: string | undefined) => {
     const destination = destinations[index]!
     const queue = queues[index]!
-    let described: { name: string; payload: unknown }
-    try {
-      described = destination.describe(call)
-    } catch (cause) {
-      described = { name: call.kind, payload: undefined }
-      report(
-        toFlagBridgeError('DESTINATION_ERROR', `${destination.name} could not describe ${call.kind}`, cause),
-      )
-    }
     const entry = log.add({
-      destination: destination.name,
-      name: described.name,
-      payload: described.payload,
+      ...describe(destination, call, true),
       flagKey: call.kind === 'track' ? call.exposure.key : undefined,
       status: consent ? 'queued' : 'waiting-for-consent',
       error: undefined,
@@ -192,13 +198,8 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
   const logDuplicate = (key: string, exposure: Exposure) => {
     ledger.take(key, DUPLICATE_LOGGED)
     for (const destination of destinations) {
-      let described: { name: string; payload: unknown } = { name: 'track', payload: undefined }
-      try {
-        described = destination.describe({ kind: 'track', exposure })
-      } catch {}
       log.add({
-        destination: destination.name,
-        ...described,
+        ...describe(destination, { kind: 'track', exposure }, false),
         flagKey: exposure.key,
         status: 'deduplicated',
         error: undefined,

@@ -160,30 +160,27 @@ export function createFlagStore(
     notify(changed)
   }
 
+  const cached = (key: string, defaultValue: unknown, source: FlagProvider | undefined) => {
+    const id = `${source ?? ''}\u0001${key}\u0001${defaultSignature(defaultValue)}`
+    let entry = cache.get(id)
+    if (!entry) {
+      entry = { key, source, defaultValue, evaluation: evaluate(key, source, defaultValue, false) }
+      cache.set(id, entry)
+    }
+    return entry
+  }
+
   const store = {
     /**
      * The memoized snapshot for a key: the same object until the served value, variation,
      * state or identity changes (as `useSyncExternalStore` requires).
      */
     getEvaluation<T>(key: string, defaultValue: T, source?: FlagProvider): FlagEvaluation<T> {
-      const id = `${source ?? ''}\u0001${key}\u0001${defaultSignature(defaultValue)}`
-      let entry = cache.get(id)
-      if (!entry) {
-        entry = { key, source, defaultValue, evaluation: evaluate(key, source, defaultValue, false) }
-        cache.set(id, entry)
-      }
-      return entry.evaluation as FlagEvaluation<T>
+      return cached(key, defaultValue, source).evaluation as FlagEvaluation<T>
     },
     /** The snapshot the server rendered: defaults, or bootstrapped values (for hydration). */
     getServerEvaluation<T>(key: string, defaultValue: T, source?: FlagProvider): FlagEvaluation<T> {
-      const id = `${source ?? ''}\u0001${key}\u0001${defaultSignature(defaultValue)}`
-      const entry = cache.get(id) ?? {
-        key,
-        source,
-        defaultValue,
-        evaluation: evaluate(key, source, defaultValue, false),
-      }
-      cache.set(id, entry)
+      const entry = cached(key, defaultValue, source)
       entry.server ??= evaluate(key, source, defaultValue, true)
       return entry.server as FlagEvaluation<T>
     },

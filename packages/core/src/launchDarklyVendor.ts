@@ -1,7 +1,7 @@
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagValue, VendorEvaluation } from './evaluation'
 import type { FlagBridgeUser } from './user'
-import type { FlagVendor, SdkEvaluation, VendorState } from './vendor'
+import { type FlagVendor, listenTo, notServed, type SdkEvaluation, type VendorState } from './vendor'
 
 /** A LaunchDarkly single-kind user context, as `identify` takes it. */
 export interface LaunchDarklyContext {
@@ -148,28 +148,25 @@ export function createLaunchDarklyVendor(
     emit(Object.keys(changes))
   }
 
-  let attached = false
+  let detach: (() => void) | undefined
   const attach = () => {
-    if (attached || !client) return
-    attached = true
+    if (detach || !client) return
     try {
       // 'ready' also fires after 'failed'; 'initialized' means flags arrived.
-      client.on('initialized', onReady)
-      client.on('failed', onFailed)
-      client.on('change', onChange)
+      detach = listenTo(client, { initialized: onReady, failed: onFailed, change: onChange })
       client.waitForInitialization(timeout / 1000).then(onReady, (error) => {
         // Keep serving bootstrapped flags; a late 'initialized' still switches to ready.
         if (state.status !== 'ready' || !bootstrap) onFailed(error)
       })
     } catch (error) {
       // A client that can't be listened to (blocked, broken stub) must not break subscribe().
+      detach ??= () => {}
       onFailed(error)
     }
   }
 
   const fromBootstrap = (key: string): VendorEvaluation => {
-    if (!bootstrap || !Object.hasOwn(bootstrap, key) || key.startsWith('$'))
-      return { value: undefined, isDefault: true }
+    if (!bootstrap || !Object.hasOwn(bootstrap, key) || key.startsWith('$')) return notServed()
     const meta = bootstrap.$flagsState?.[key]
     return {
       value: bootstrap[key] as FlagValue,
@@ -187,15 +184,9 @@ export function createLaunchDarklyVendor(
       if (!client) return fromBootstrap(key)
       try {
         const flags = client.allFlags()
-        return Object.hasOwn(flags, key)
-          ? { value: flags[key] as FlagValue, isDefault: false }
-          : { value: undefined, isDefault: true }
+        return Object.hasOwn(flags, key) ? { value: flags[key] as FlagValue, isDefault: false } : notServed()
       } catch (error) {
-        return {
-          value: undefined,
-          isDefault: true,
-          error: toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly', error),
-        }
+        return notServed(toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly', error))
       }
     },
     evaluate(key): VendorEvaluation {
@@ -205,17 +196,11 @@ export function createLaunchDarklyVendor(
         if (detail.variationIndex == null && (detail.value === null || detail.value === undefined)) {
           const errorKind = detail.reason?.errorKind
           if (errorKind === 'CLIENT_NOT_READY') return fromBootstrap(key)
-          if (errorKind && errorKind !== 'FLAG_NOT_FOUND') {
-            return {
-              value: undefined,
-              isDefault: true,
-              error: new FlagBridgeError(
-                'VENDOR_ERROR',
-                `LaunchDarkly could not evaluate "${key}": ${errorKind}`,
-              ),
-            }
-          }
-          return { value: undefined, isDefault: true }
+          if (errorKind && errorKind !== 'FLAG_NOT_FOUND')
+            return notServed(
+              new FlagBridgeError('VENDOR_ERROR', `LaunchDarkly could not evaluate "${key}": ${errorKind}`),
+            )
+          return notServed()
         }
         return {
           value: detail.value as FlagValue,
@@ -224,11 +209,7 @@ export function createLaunchDarklyVendor(
           isDefault: false,
         }
       } catch (error) {
-        return {
-          value: undefined,
-          isDefault: true,
-          error: toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly', error),
-        }
+        return notServed(toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly', error))
       }
     },
     keys() {
@@ -265,13 +246,8 @@ export function createLaunchDarklyVendor(
       }
     },
     dispose() {
-      if (!attached || !client) return
-      attached = false
-      try {
-        client.off('initialized', onReady)
-        client.off('failed', onFailed)
-        client.off('change', onChange)
-      } catch {}
+      detach?.()
+      detach = undefined
     },
   }
 }

@@ -1,6 +1,6 @@
 import type { FlagProvider, FlagValue, VendorEvaluation } from './evaluation'
 import type { FlagBridgeUser } from './user'
-import type { FlagVendor, VendorState } from './vendor'
+import { type FlagVendor, notServed, type VendorState } from './vendor'
 
 /** A flag for {@link createStaticVendor}: a bare value, or a value with its variation id. */
 export type StaticFlag = FlagValue | { value: FlagValue; variationId?: string; reason?: string }
@@ -35,9 +35,9 @@ export function createStaticVendor(
     /** Every user this vendor was switched to, in order. */
     identities,
     evaluate(key: string): VendorEvaluation {
-      if (state.status === 'error') return { value: undefined, isDefault: true, error: state.error }
+      if (state.status === 'error') return notServed(state.error)
       const flag = current.get(key)
-      if (flag === undefined || state.status === 'loading') return { value: undefined, isDefault: true }
+      if (flag === undefined || state.status === 'loading') return notServed()
       if (isDetailed(flag))
         return {
           value: flag.value,

@@ -1,6 +1,6 @@
 import type { FlagBridgeError } from './errors'
 import type { FlagProvider } from './evaluation'
-import type { FlagVendor } from './vendor'
+import { type FlagVendor, notServed } from './vendor'
 
 /**
  * A vendor that could not start (invalid SDK key, SDK not installed): every flag serves its
@@ -9,7 +9,7 @@ import type { FlagVendor } from './vendor'
 export function createUnavailableVendor(provider: FlagProvider, error: FlagBridgeError): FlagVendor {
   return {
     provider,
-    evaluate: () => ({ value: undefined, isDefault: true, error }),
+    evaluate: () => notServed(error),
     keys: () => [],
     state: () => ({ status: 'error', error }),
     subscribe: () => () => {},

@@ -53,3 +53,28 @@ export interface FlagVendor {
   /** Stops listening to the client; the client itself belongs to whoever created it. */
   dispose?(): void
 }
+
+/** A vendor's answer when it serves no value of its own: unknown key, nothing loaded, or `error`. */
+export function notServed(error?: FlagBridgeError): VendorEvaluation {
+  return { value: undefined, isDefault: true, error }
+}
+
+/** The event methods both vendor SDK clients have. */
+interface EventSource {
+  on(event: string, listener: (...args: any[]) => void): unknown
+  off(event: string, listener: (...args: any[]) => void): unknown
+}
+
+/** Adds `handlers` to a vendor SDK client's events; returns what removes them (which never throws). */
+export function listenTo(
+  client: EventSource,
+  handlers: Record<string, (...args: any[]) => void>,
+): () => void {
+  const entries = Object.entries(handlers)
+  for (const [event, handler] of entries) client.on(event, handler)
+  return () => {
+    try {
+      for (const [event, handler] of entries) client.off(event, handler)
+    } catch {}
+  }
+}
