@@ -1,8 +1,9 @@
 // Every benchmark of issue 7 in one run, with the machine it ran on:
 //   pnpm build && node test/bench/run.mjs            (BENCH_RUNS, BENCH_COMPONENTS, BENCH_FLAGS apply)
+// The React part runs in jsdom, then in Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
 // Prints each part as it goes and writes .vitest-artifacts/benchmarks.md (the tables in BENCHMARKS.md).
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -63,6 +64,20 @@ run('1, 2, 4. React (jsdom, React production build)', npx, [
 ])
 const reactTables = join(root, '.vitest-artifacts/bench-react.md')
 if (existsSync(reactTables)) sections.push(`## React, jsdom\n${readFileSync(reactTables, 'utf8')}`)
+
+// The same scenarios in Debian's Chromium (test/bench/browser/): after the jsdom part, whose
+// bench-react.json it compares the render counts with. No stale tables if it fails to run.
+const chromiumTables = join(root, '.vitest-artifacts/bench-react-chromium.md')
+rmSync(chromiumTables, { force: true })
+run('1, 2, 4. React (Chromium, React production build)', npx, [
+  'vitest',
+  'run',
+  '-c',
+  'test/bench/browser/vitest.config.ts',
+  '--silent=false',
+])
+if (existsSync(chromiumTables))
+  sections.push(`## React, Chromium\n${readFileSync(chromiumTables, 'utf8').trimEnd()}`)
 
 const sizes = run('Bundle sizes', process.execPath, ['scripts/size.mjs'])
 sections.push(`## Bundle sizes\n\n${sizes.trim()}`)

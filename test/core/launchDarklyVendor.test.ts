@@ -141,7 +141,11 @@ describe('createLaunchDarklyVendor over the real launchdarkly-js-client-sdk', ()
 
   test('an unknown key is a default without an error', () => {
     const vendor = createLaunchDarklyVendor(createClient(), { bootstrap: BOOTSTRAP })
-    expect(vendor.evaluate('nope', false, undefined)).toStrictEqual({ value: undefined, isDefault: true, error: undefined })
+    expect(vendor.evaluate('nope', false, undefined)).toStrictEqual({
+      value: undefined,
+      isDefault: true,
+      error: undefined,
+    })
   })
 
   test('without a client (server rendering) flags come from bootstrap', () => {
@@ -152,7 +156,11 @@ describe('createLaunchDarklyVendor over the real launchdarkly-js-client-sdk', ()
       reason: undefined,
       isDefault: false,
     })
-    expect(vendor.serverEvaluate!('$flagsState')).toStrictEqual({ value: undefined, isDefault: true, error: undefined })
+    expect(vendor.serverEvaluate!('$flagsState')).toStrictEqual({
+      value: undefined,
+      isDefault: true,
+      error: undefined,
+    })
     expect([...vendor.keys()].sort()).toStrictEqual(['banner', 'layout', 'max-items', 'new-checkout'])
   })
 
@@ -265,7 +273,11 @@ describe('peek', () => {
     }
     const vendor = createLaunchDarklyVendor(client)
     expect(vendor.peek!('banner', undefined)).toStrictEqual({ value: 'Sale', isDefault: false })
-    expect(vendor.peek!('missing', undefined)).toStrictEqual({ value: undefined, isDefault: true, error: undefined })
+    expect(vendor.peek!('missing', undefined)).toStrictEqual({
+      value: undefined,
+      isDefault: true,
+      error: undefined,
+    })
     expect(calls).toEqual(['allFlags', 'allFlags'])
   })
 })

@@ -1,6 +1,7 @@
 // The React scenarios behind the benchmarks (test/bench/react/react.bench-run.ts) and the exact
 // render-count budgets (test/budget/renders.test.ts): N components, each reading one of F flags
-// (component i reads flag i % F), over the real SDKs running offline.
+// (component i reads flag i % F), over the real SDKs running offline. DOM only: they run in jsdom
+// and, built by Vite, in Chromium (test/bench/browser/).
 //
 // Plain createElement, no JSX: the budget project compiles .ts without a JSX transform.
 import { FlagBridgeProvider, useTrackedFlag } from '@flagbridge/react'
@@ -18,33 +19,9 @@ import { LDProvider, useFlags } from 'launchdarkly-react-client-sdk'
 import { createElement, type ReactElement, type ReactNode, useLayoutEffect } from 'react'
 import { createRoot, type Root } from 'react-dom/client'
 import { capturingSegment, heapStandIn, launchDarklyOffline } from '../../react/fixtures'
+import type { Library } from './libraries'
 
-/** Who renders the flags. */
-export type Library =
-  | 'configcat-react'
-  | 'flagbridge+configcat'
-  | 'launchdarkly-react'
-  | 'flagbridge+launchdarkly'
-export const LIBRARIES: readonly Library[] = [
-  'configcat-react',
-  'flagbridge+configcat',
-  'launchdarkly-react',
-  'flagbridge+launchdarkly',
-]
-/** The baseline each library is compared with. */
-export const BASELINE: Record<Library, Library> = {
-  'configcat-react': 'configcat-react',
-  'flagbridge+configcat': 'configcat-react',
-  'launchdarkly-react': 'launchdarkly-react',
-  'flagbridge+launchdarkly': 'launchdarkly-react',
-}
-/** What each one renders through. */
-export const HOOK: Record<Library, string> = {
-  'configcat-react': 'useFeatureFlag',
-  'flagbridge+configcat': 'useTrackedFlag (tracking on)',
-  'launchdarkly-react': 'useFlags',
-  'flagbridge+launchdarkly': 'useTrackedFlag (tracking on)',
-}
+export { BASELINE, HOOK, LIBRARIES, type Library } from './libraries'
 
 /**
  * Where ConfigCat's config comes from:
