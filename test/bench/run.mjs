@@ -81,6 +81,8 @@ if (existsSync(chromiumTables))
 
 const sizes = run('Bundle sizes', process.execPath, ['scripts/size.mjs'])
 sections.push(`## Bundle sizes\n\n${sizes.trim()}`)
+const costs = run('Where the main entry’s bytes go', process.execPath, ['scripts/size-breakdown.mjs'])
+sections.push(`## Where the main entry’s bytes go\n\n${costs.trim()}`)
 
 mkdirSync(join(root, '.vitest-artifacts'), { recursive: true })
 writeFileSync(join(root, '.vitest-artifacts/benchmarks.md'), `${sections.join('\n\n')}\n`)
