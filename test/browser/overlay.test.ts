@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromiumLaunchOptions } from '../support/chromium'
+import { buildProductionPage } from '../support/productionBuild'
 
 // <FlagDebugOverlay> in Debian's headless Chromium, over the real ConfigCat, LaunchDarkly
 // and analytics-next SDKs (offline), in a PRODUCTION build made by Vite.
@@ -26,36 +27,8 @@ const pageErrors: string[] = []
 
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'flagbridge-overlay-'))
-  const { build } = await import('vite')
   const react = (await import('@vitejs/plugin-react')).default
-  // As `NODE_ENV=production vite build`: Vitest runs with NODE_ENV=test, which Vite would
-  // otherwise bake into process.env.NODE_ENV (and the overlay would count as development).
-  const nodeEnv = process.env.NODE_ENV
-  process.env.NODE_ENV = 'production'
-  await build({
-    configFile: false,
-    root: appRoot,
-    logLevel: 'warn',
-    mode: 'production',
-    plugins: [react()],
-    resolve: {
-      alias: [
-        { find: /^@flagbridge\/core$/, replacement: join(repo, 'packages/core/src/index.ts') },
-        { find: /^@flagbridge\/react$/, replacement: join(repo, 'packages/react/src/index.ts') },
-        { find: /^@flagbridge\/react\/(.*)$/, replacement: join(repo, 'packages/react/src/entries/$1.ts') },
-      ],
-      dedupe: ['react', 'react-dom', '@configcat/sdk'],
-    },
-    build: { outDir, emptyOutDir: true, minify: true, reportCompressedSize: false },
-  }).finally(() => {
-    process.env.NODE_ENV = nodeEnv
-  })
-  // The production gate is in the bundle as a constant, not a runtime lookup of process.env.
-  const bundle = readdirSync(join(outDir, 'assets'))
-    .filter((file) => file.endsWith('.js'))
-    .map((file) => readFileSync(join(outDir, 'assets', file), 'utf8'))
-    .join('\n')
-  expect(bundle).not.toContain('process.env.NODE_ENV')
+  await buildProductionPage({ root: appRoot, logLevel: 'warn', plugins: [react()], build: { outDir } })
 
   server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname

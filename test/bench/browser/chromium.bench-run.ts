@@ -6,7 +6,7 @@
 //   pnpm bench:browser         (BENCH_COMPONENTS 1000, BENCH_FLAGS 50, BENCH_RUNS 11)
 // Writes .vitest-artifacts/bench-react-chromium.md and .json; when .vitest-artifacts/bench-react.json
 // (the jsdom run) has the same sizes, also compares the render counts: FlagBridge's must be identical.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { type Browser, chromium } from 'playwright-core'
 import { expect, it } from 'vitest'
 import { CHROMIUM_PATH, chromiumLaunchOptions } from '../../support/chromium'
+import { buildProductionPage } from '../../support/productionBuild'
 import type { BenchSize } from '../react/measure'
 import {
   changeSection,
@@ -42,7 +43,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 
 /** `vite build` of ./page into a temporary directory, as `NODE_ENV=production vite build` would. */
 async function buildPage(outDir: string) {
-  const { build, createLogger } = await import('vite')
+  const { createLogger } = await import('vite')
   // Known and harmless: the SDKs' "use client" directives, and analytics-next imported both
   // statically (the fixtures) and dynamically (FlagBridge's loader).
   const logger = createLogger('warn')
@@ -50,49 +51,20 @@ async function buildPage(outDir: string) {
   logger.warn = (message, options) => {
     if (!message.includes('dynamic import will not move module into another chunk')) warn(message, options)
   }
-  const src = (path: string) => join(repo, 'packages', path)
-  // Vitest runs with NODE_ENV=test, which Vite would bake into process.env.NODE_ENV (React's
-  // development build): production, as users ship it.
-  const nodeEnv = process.env.NODE_ENV
-  process.env.NODE_ENV = 'production'
-  try {
-    await build({
-      configFile: false,
-      root: pageRoot,
-      customLogger: logger,
-      mode: 'production',
-      // Sources via aliases, as the jsdom run (test/bench/react/vitest.config.ts).
-      resolve: {
-        alias: [
-          { find: /^@flagbridge\/core$/, replacement: src('core/src/index.ts') },
-          { find: /^@flagbridge\/react$/, replacement: src('react/src/index.ts') },
-          { find: /^@flagbridge\/react\/(.*)$/, replacement: src('react/src/entries/$1.ts') },
-        ],
-        dedupe: ['react', 'react-dom', '@configcat/sdk'],
-      },
-      esbuild: { jsx: 'automatic' },
-      build: {
-        outDir,
-        emptyOutDir: true,
-        minify: true,
-        reportCompressedSize: false,
-        rollupOptions: {
-          onwarn(warning, defaultHandler) {
-            if (warning.code === 'MODULE_LEVEL_DIRECTIVE' || warning.code === 'SOURCEMAP_ERROR') return
-            defaultHandler(warning)
-          },
+  await buildProductionPage({
+    root: pageRoot,
+    customLogger: logger,
+    esbuild: { jsx: 'automatic' },
+    build: {
+      outDir,
+      rollupOptions: {
+        onwarn(warning, defaultHandler) {
+          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' || warning.code === 'SOURCEMAP_ERROR') return
+          defaultHandler(warning)
         },
       },
-    })
-  } finally {
-    process.env.NODE_ENV = nodeEnv
-  }
-  const bundle = readdirSync(join(outDir, 'assets'))
-    .filter((file) => file.endsWith('.js'))
-    .map((file) => readFileSync(join(outDir, 'assets', file), 'utf8'))
-    .join('\n')
-  // The production gate is a constant in the bundle, not a runtime lookup.
-  expect(bundle).not.toContain('process.env.NODE_ENV')
+    },
+  })
 }
 
 /**
