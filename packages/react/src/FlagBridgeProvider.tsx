@@ -16,7 +16,6 @@ import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect'
 import { useValueMemo } from './useValueMemo'
 import type { ConfigCatConfig } from './vendors/configCatConfig'
 import type { LaunchDarklyConfig } from './vendors/launchDarklyConfig'
-import { MissingVendorBinding } from './vendors/MissingVendorBinding'
 
 /** `heap` prop: `{}` to use `window.heap`, or an explicit API. */
 export type HeapConfig = Pick<HeapDestinationOptions, 'api'>
@@ -39,10 +38,13 @@ export interface FlagBridgeProviderProps {
   children?: ReactNode
 }
 
-/** How an entry point renders a vendor's own React provider around the tree. */
+/**
+ * How an entry point renders a vendor's own React provider around the tree; an entry point
+ * that doesn't bind a vendor gives a binding that says so (`MissingVendorBinding`).
+ */
 export interface VendorBindings {
-  configcat?: ComponentType<{ config: ConfigCatConfig; children?: ReactNode }>
-  launchdarkly?: ComponentType<{ config: LaunchDarklyConfig; children?: ReactNode }>
+  configcat: ComponentType<{ config: ConfigCatConfig; children?: ReactNode }>
+  launchdarkly: ComponentType<{ config: LaunchDarklyConfig; children?: ReactNode }>
 }
 
 function createDestinations(
@@ -109,19 +111,11 @@ export function FlagBridgeProviderWith(props: FlagBridgeProviderProps & { bindin
   let tree = children
   if (launchdarkly) {
     const LaunchDarkly = bindings.launchdarkly
-    tree = LaunchDarkly ? (
-      <LaunchDarkly config={launchdarkly}>{tree}</LaunchDarkly>
-    ) : (
-      <MissingVendorBinding provider="launchdarkly">{tree}</MissingVendorBinding>
-    )
+    tree = <LaunchDarkly config={launchdarkly}>{tree}</LaunchDarkly>
   }
   if (configcat) {
     const ConfigCat = bindings.configcat
-    tree = ConfigCat ? (
-      <ConfigCat config={configcat}>{tree}</ConfigCat>
-    ) : (
-      <MissingVendorBinding provider="configcat">{tree}</MissingVendorBinding>
-    )
+    tree = <ConfigCat config={configcat}>{tree}</ConfigCat>
   }
   return <FlagBridgeContext.Provider value={bridge}>{tree}</FlagBridgeContext.Provider>
 }

@@ -1,14 +1,20 @@
 'use client'
 
-import { createElement } from 'react'
+import { createElement, type ReactNode } from 'react'
 import {
   type FlagBridgeProviderProps,
   FlagBridgeProviderWith,
   type VendorBindings,
 } from '../FlagBridgeProvider'
 import { LaunchDarklyBinding } from '../vendors/LaunchDarklyBinding'
+import { MissingVendorBinding } from '../vendors/MissingVendorBinding'
 
-const bindings: VendorBindings = { launchdarkly: LaunchDarklyBinding }
+/** ConfigCat isn't bound here: its flags serve defaults with an error naming the entry that binds it. */
+function MissingConfigCat({ children }: { children?: ReactNode }) {
+  return createElement(MissingVendorBinding, { provider: 'configcat' }, children)
+}
+
+const bindings: VendorBindings = { launchdarkly: LaunchDarklyBinding, configcat: MissingConfigCat }
 
 /**
  * `FlagBridgeProvider` for apps that use LaunchDarkly only: configcat-react need not be
