@@ -65,16 +65,31 @@ interface EventSource {
   off(event: string, listener: (...args: any[]) => void): unknown
 }
 
-/** Adds `handlers` to a vendor SDK client's events; returns what removes them (which never throws). */
+/**
+ * Adds `handlers` to a vendor SDK client's events and returns what removes them, which never
+ * throws. When the client refuses one, the ones already added are removed before the error
+ * goes to the caller, so nothing stays attached.
+ */
 export function listenTo(
   client: EventSource,
   handlers: Record<string, (...args: any[]) => void>,
 ): () => void {
-  const entries = Object.entries(handlers)
-  for (const [event, handler] of entries) client.on(event, handler)
-  return () => {
-    try {
-      for (const [event, handler] of entries) client.off(event, handler)
-    } catch {}
+  const added: Array<[string, (...args: any[]) => void]> = []
+  const remove = () => {
+    for (const [event, handler] of added.splice(0)) {
+      try {
+        client.off(event, handler)
+      } catch {}
+    }
   }
+  try {
+    for (const entry of Object.entries(handlers)) {
+      client.on(...entry)
+      added.push(entry)
+    }
+  } catch (error) {
+    remove()
+    throw error
+  }
+  return remove
 }
