@@ -5,7 +5,8 @@
  * queue in order. Everything that reached "heap.js" is kept in `calls`, and the event and
  * user properties it currently holds are kept as Heap keeps them.
  */
-const SNIPPET_METHODS = [
+/** The methods Heap's current snippet stubs on `window.heap` (also served by the e2e stand-in). */
+export const HEAP_SNIPPET_METHODS = [
   'init',
   'startTracking',
   'stopTracking',
@@ -38,7 +39,7 @@ export interface HeapCall {
 export function installHeapSnippet(target: { heap?: unknown } = globalThis as { heap?: unknown }) {
   const snippet = [] as unknown as Array<{ name: string; fn: unknown[] }> & Record<string, unknown>
   const readyCallbacks: Array<() => void> = []
-  for (const name of SNIPPET_METHODS) {
+  for (const name of HEAP_SNIPPET_METHODS) {
     snippet[name] = (...args: unknown[]) => {
       snippet.push({ name, fn: args })
       if (name === 'onReady' && typeof args[0] === 'function') readyCallbacks.push(args[0] as () => void)

@@ -84,6 +84,38 @@ describe('what counts as an exposure', () => {
   })
 })
 
+describe('TestFlagBridgeProvider follows its props as FlagBridgeProvider does', () => {
+  it('a routing change re-routes the flag; consent turned on sends what waited', () => {
+    const recorder = createEventRecorder()
+    const flags = { configcat: { banner: 'cc' }, launchdarkly: { banner: 'ld' } }
+    const view = (routing: 'configcat' | 'launchdarkly', consent: boolean) => (
+      <TestFlagBridgeProvider
+        flags={flags}
+        routing={{ flags: { banner: routing } }}
+        tracking={{ dedupe: 'page', consent }}
+        recorder={recorder}
+      >
+        <Show flag="banner" fallback="none" />
+      </TestFlagBridgeProvider>
+    )
+    const { rerender } = render(view('configcat', false))
+    expect(screen.getByTestId('banner').textContent).toBe('cc|configcat|-|ready')
+    expect(recorder.tracks()).toHaveLength(0)
+
+    rerender(view('launchdarkly', false))
+    expect(screen.getByTestId('banner').textContent).toBe('ld|launchdarkly|-|ready')
+    expect(recorder.tracks()).toHaveLength(0)
+
+    rerender(view('launchdarkly', true))
+    expect(
+      recorder.tracks().map((event) => [event.properties.flag_provider, event.properties.value]),
+    ).toEqual([
+      ['configcat', 'cc'],
+      ['launchdarkly', 'ld'],
+    ])
+  })
+})
+
 describe('errors never break rendering', () => {
   it('a served value of the wrong type is reported and the default is returned', () => {
     const onError = vi.fn()

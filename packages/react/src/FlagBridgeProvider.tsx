@@ -12,8 +12,7 @@ import {
 import { type ComponentType, type ReactNode, useEffect, useState } from 'react'
 import { FlagBridgeContext } from './FlagBridgeContext'
 import { type SegmentConfig, segmentSource } from './segmentLoader'
-import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect'
-import { useValueMemo } from './useValueMemo'
+import { useBridgeProps } from './useBridgeProps'
 import type { ConfigCatConfig } from './vendors/configCatConfig'
 import type { LaunchDarklyConfig } from './vendors/launchDarklyConfig'
 
@@ -89,16 +88,7 @@ export function FlagBridgeProviderWith(props: FlagBridgeProviderProps & { bindin
     })
     return created
   })
-  const stableUser = useValueMemo(user)
-  const stableRouting = useValueMemo(routing)
-
-  useIsomorphicLayoutEffect(() => bridge.setOnError(onError), [bridge, onError])
-  useIsomorphicLayoutEffect(() => bridge.connect(), [bridge])
-  useIsomorphicLayoutEffect(() => {
-    void bridge.identify(stableUser)
-  }, [bridge, stableUser])
-  useIsomorphicLayoutEffect(() => bridge.store.setRouting(stableRouting ?? {}), [bridge, stableRouting])
-  useEffect(() => bridge.setConsent(tracking?.consent ?? true), [bridge, tracking?.consent])
+  useBridgeProps(bridge, { user, routing, consent: tracking?.consent, onError })
   const noVendor = !configcat && !launchdarkly
   useEffect(() => {
     if (noVendor && process.env.NODE_ENV !== 'production') {

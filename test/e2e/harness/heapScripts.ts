@@ -4,30 +4,7 @@
 // `{ name, fn }` onto `window.heapReadyCb` and inject heap.js; heap.js replaces
 // `window.heap` with the loaded API (`loaded: true`) and replays the queue in order.
 
-const SNIPPET_METHODS = [
-  'init',
-  'startTracking',
-  'stopTracking',
-  'track',
-  'resetIdentity',
-  'identify',
-  'getSessionId',
-  'getUserId',
-  'getIdentity',
-  'addUserProperties',
-  'addEventProperties',
-  'removeEventProperty',
-  'clearEventProperties',
-  'addAccountProperties',
-  'addAdapter',
-  'addTransformer',
-  'addTransformerFn',
-  'onReady',
-  'addPageviewProperties',
-  'removePageviewProperty',
-  'clearPageviewProperties',
-  'trackPageview',
-]
+import { HEAP_SNIPPET_METHODS as SNIPPET_METHODS } from '../../core/heapStandIn'
 
 /** The current Heap snippet, shape for shape; the environment id comes from the `heap` query parameter. */
 export const HEAP_SNIPPET = `(function () {

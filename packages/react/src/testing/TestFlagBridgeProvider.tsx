@@ -11,8 +11,7 @@ import {
 } from '@flagbridge/core'
 import { type ReactNode, useState } from 'react'
 import { FlagBridgeContext } from '../FlagBridgeContext'
-import { useIsomorphicLayoutEffect } from '../useIsomorphicLayoutEffect'
-import { useValueMemo } from '../useValueMemo'
+import { useBridgeProps } from '../useBridgeProps'
 import type { EventRecorder } from './createEventRecorder'
 
 /** Flags per vendor, or one plain object served as ConfigCat's. */
@@ -77,11 +76,6 @@ export function TestFlagBridgeProvider({
       autoConnect: false,
     })
   })
-  const stableUser = useValueMemo(user)
-  useIsomorphicLayoutEffect(() => bridge.setOnError(onError), [bridge, onError])
-  useIsomorphicLayoutEffect(() => bridge.connect(), [bridge])
-  useIsomorphicLayoutEffect(() => {
-    void bridge.identify(stableUser)
-  }, [bridge, stableUser])
+  useBridgeProps(bridge, { user, routing, consent: tracking.consent, onError })
   return <FlagBridgeContext.Provider value={bridge}>{children}</FlagBridgeContext.Provider>
 }
