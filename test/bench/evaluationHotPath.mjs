@@ -4,14 +4,8 @@
 //   pnpm build && node test/bench/evaluationHotPath.mjs
 // Complements test/bench/exposureHotPath.mjs (the tracker's dedup path alone).
 import { createFlagBridge, createStaticVendor } from '../../packages/core/dist/index.js'
+import { microseconds, sink } from './hotPath.mjs'
 
-const sink = (name) => ({
-  name,
-  state: () => ({ status: 'ready' }),
-  subscribe: () => () => {},
-  describe: () => ({ name: 'track', payload: undefined }),
-  send: () => {},
-})
 const FLAGS = 50
 const flags = {}
 for (let flag = 0; flag < FLAGS; flag++)
@@ -25,19 +19,11 @@ const bridge = createFlagBridge({
 const keys = Object.keys(flags)
 for (const key of keys) bridge.recordExposure(bridge.store.getEvaluation(key, false))
 
-const EVALUATIONS = 1_000_000
-const runs = []
-for (let run = 0; run < 10; run++) {
-  const start = process.hrtime.bigint()
-  for (let index = 0; index < EVALUATIONS; index++) {
-    bridge.recordExposure(bridge.store.getEvaluation(keys[index % FLAGS], false))
-  }
-  runs.push(Number(process.hrtime.bigint() - start) / 1_000 / EVALUATIONS)
-}
-runs.sort((a, b) => a - b)
-const median = (runs[4] + runs[5]) / 2
+const { median, runs } = microseconds(1_000_000, (index) =>
+  bridge.recordExposure(bridge.store.getEvaluation(keys[index % FLAGS], false)),
+)
 console.log(
   `getEvaluation + recordExposure (deduplicated): median ${median.toFixed(3)} µs, ${(1 / median).toFixed(2)} M evaluations/s ` +
-    `(runs: ${runs.map((run) => run.toFixed(3)).join(', ')})`,
+    `(runs: ${runs})`,
 )
 console.log(`  tracker: sent ${bridge.tracker.stats.sent}, deduplicated ${bridge.tracker.stats.deduplicated}`)

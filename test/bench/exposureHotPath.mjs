@@ -1,14 +1,8 @@
 // Hot path and memory bound of the exposure dedup ledger, on the built package:
 //   pnpm --filter @flagbridge/core build && node --expose-gc test/bench/exposureHotPath.mjs
 import { createExposureLedger, createExposureTracker, exposureKey } from '../../packages/core/dist/index.js'
+import { microseconds, sink } from './hotPath.mjs'
 
-const sink = (name) => ({
-  name,
-  state: () => ({ status: 'ready' }),
-  subscribe: () => () => {},
-  describe: () => ({ name: 'track', payload: undefined }),
-  send: () => {},
-})
 const user = { id: 'user-1' }
 const exposures = Array.from({ length: 50 }, (_, index) => ({
   key: `flag-${index}`,
@@ -23,18 +17,8 @@ const exposures = Array.from({ length: 50 }, (_, index) => ({
 const tracker = createExposureTracker({ destinations: [sink('segment'), sink('heap')], dedupe: 'page' })
 tracker.identify(user)
 for (const exposure of exposures) tracker.record(exposure)
-const RECORDS = 1_000_000
-const runs = []
-for (let run = 0; run < 10; run++) {
-  const start = process.hrtime.bigint()
-  for (let index = 0; index < RECORDS; index++) tracker.record(exposures[index % 50])
-  runs.push(Number(process.hrtime.bigint() - start) / 1_000 / RECORDS)
-}
-runs.sort((a, b) => a - b)
-const median = (runs[4] + runs[5]) / 2
-console.log(
-  `deduplicated exposure: median ${median.toFixed(3)} µs (runs: ${runs.map((r) => r.toFixed(3)).join(', ')})`,
-)
+const { median, runs } = microseconds(1_000_000, (index) => tracker.record(exposures[index % 50]))
+console.log(`deduplicated exposure: median ${median.toFixed(3)} µs (runs: ${runs})`)
 console.log(`  sent ${tracker.stats.sent}, deduplicated ${tracker.stats.deduplicated}`)
 
 // 2. Ledger memory bound: 1,000,000 evaluations over 10,000 distinct flag×user keys.
