@@ -37,11 +37,11 @@ const over = (result: Measured) =>
   `${result.name} is ${result.gzip} B min+gzip, over its ${result.budget} B budget:\n${formatTable(results)}`
 
 // DESIGN.md's target for the main entry and for @flagbridge/core is 6 kB; today they measure
-// 11.73 kB and 10.12 kB (BENCHMARKS.md, "What 6 kB would take"), so that target waits on a product decision (issue 7).
+// 11.75 kB and 10.12 kB (BENCHMARKS.md, "What 6 kB would take"), so that target waits on a product decision (issue 7).
 // Until it is met or restated these ceilings stop the sizes from growing unnoticed: a change that
 // must add bytes raises them in the same commit and says why; one that saves bytes lowers them.
 const DESIGN_TARGET = 6_000
-const CEILING = { '@flagbridge/react': 11_750, '@flagbridge/core': 10_150 } as const
+const CEILING = { '@flagbridge/react': 11_760, '@flagbridge/core': 10_150 } as const
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   it('@flagbridge/react main entry, with @flagbridge/core bundled in, does not grow (6 kB target open)', () => {

@@ -2,8 +2,13 @@ import type { EventLogEntry, EventStatus, FlagBridge } from '@flagbridge/core'
 import { memo, useMemo, useState, useSyncExternalStore } from 'react'
 import { formatTime, formatValue } from './formatValue'
 import { PAGE_SIZE, ShowMore } from './ShowMore'
+import { FilterSelect, SearchField } from './ToolbarFields'
 
 const STATUSES: EventStatus[] = ['sent', 'queued', 'deduplicated', 'waiting-for-consent', 'failed', 'dropped']
+const STATUS_OPTIONS: ReadonlyArray<readonly [EventStatus | 'all', string]> = [
+  ['all', 'Any status'],
+  ...STATUSES.map((name) => [name, name] as const),
+]
 
 const EventItem = memo(function EventItem({ entry }: { entry: EventLogEntry }) {
   return (
@@ -54,30 +59,16 @@ export function EventsTab({ bridge }: { bridge: FlagBridge }) {
   return (
     <>
       <div className="tools">
-        <input
-          type="search"
-          className="field"
-          aria-label="Search events by name, flag or destination"
+        <SearchField
+          label="Search events by name, flag or destination"
           placeholder="Search events"
           value={query}
-          onChange={(event) => {
-            setQuery(event.target.value)
+          onChange={(next) => {
+            setQuery(next)
             setLimit(PAGE_SIZE)
           }}
         />
-        <select
-          className="field"
-          aria-label="Filter by status"
-          value={status}
-          onChange={(event) => setStatus(event.target.value as EventStatus | 'all')}
-        >
-          <option value="all">Any status</option>
-          {STATUSES.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
+        <FilterSelect label="Filter by status" value={status} options={STATUS_OPTIONS} onChange={setStatus} />
         <button type="button" className="btn" onClick={() => log.clear()} disabled={entries.length === 0}>
           Clear log
         </button>

@@ -4,7 +4,22 @@ import { collectFlagRows, type FlagRow, type FlagStateFilter, filterFlagRows } f
 import { formatTime, formatValue } from './formatValue'
 import { OverrideControls } from './OverrideControls'
 import { PAGE_SIZE, ShowMore } from './ShowMore'
+import { FilterSelect, SearchField } from './ToolbarFields'
 import { useChangeTick } from './useChangeTick'
+
+const VENDOR_OPTIONS: ReadonlyArray<readonly [FlagProvider | 'all', string]> = [
+  ['all', 'All vendors'],
+  ['configcat', 'ConfigCat'],
+  ['launchdarkly', 'LaunchDarkly'],
+]
+const STATE_OPTIONS: ReadonlyArray<readonly [FlagStateFilter, string]> = [
+  ['all', 'Any state'],
+  ['evaluated', 'Evaluated'],
+  ['unused', 'Not evaluated'],
+  ['default', 'Default served'],
+  ['overridden', 'Overridden'],
+  ['error', 'Error'],
+]
 
 function FlagItem({
   row,
@@ -65,40 +80,22 @@ export function FlagsTab({ bridge, allowOverrides }: { bridge: FlagBridge; allow
   return (
     <>
       <div className="tools">
-        <input
-          type="search"
-          className="field"
-          aria-label="Search flags by key"
+        <SearchField
+          label="Search flags by key"
           placeholder="Search keys"
           value={query}
-          onChange={(event) => {
-            setQuery(event.target.value)
+          onChange={(next) => {
+            setQuery(next)
             setLimit(PAGE_SIZE)
           }}
         />
-        <select
-          className="field"
-          aria-label="Filter by vendor"
+        <FilterSelect
+          label="Filter by vendor"
           value={provider}
-          onChange={(event) => setProvider(event.target.value as FlagProvider | 'all')}
-        >
-          <option value="all">All vendors</option>
-          <option value="configcat">ConfigCat</option>
-          <option value="launchdarkly">LaunchDarkly</option>
-        </select>
-        <select
-          className="field"
-          aria-label="Filter by state"
-          value={state}
-          onChange={(event) => setState(event.target.value as FlagStateFilter)}
-        >
-          <option value="all">Any state</option>
-          <option value="evaluated">Evaluated</option>
-          <option value="unused">Not evaluated</option>
-          <option value="default">Default served</option>
-          <option value="overridden">Overridden</option>
-          <option value="error">Error</option>
-        </select>
+          options={VENDOR_OPTIONS}
+          onChange={setProvider}
+        />
+        <FilterSelect label="Filter by state" value={state} options={STATE_OPTIONS} onChange={setState} />
         {allowOverrides && overrides > 0 && (
           <button type="button" className="btn" onClick={() => bridge.store.clearOverrides()}>
             Clear all overrides ({overrides})
