@@ -33,6 +33,8 @@ export const FEATURES = [
     feature: 'LaunchDarkly adapter, binding and client sharing',
     modules: [
       core('launchDarklyVendor'),
+      core('launchDarklyContext'),
+      core('launchDarklyContextSwitch'),
       react('vendors/LaunchDarklyBinding.tsx'),
       react('vendors/launchDarklyClients.ts'),
     ],

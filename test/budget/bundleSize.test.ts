@@ -41,7 +41,10 @@ const over = (result: Measured) =>
 // Until it is met or restated these ceilings stop the sizes from growing unnoticed: a change that
 // must add bytes raises them in the same commit and says why; one that saves bytes lowers them.
 const DESIGN_TARGET = 6_000
-const CEILING = { '@flagbridge/react': 11_760, '@flagbridge/core': 10_150 } as const
+// Raised from 11,760 / 10,150 by the attribution work (issue 12): identify serialized per
+// LaunchDarkly client with retries and context checks, destinations reconciling persisted
+// identities, Heap event properties kept per identity, the ledger stored per identity.
+const CEILING = { '@flagbridge/react': 13_350, '@flagbridge/core': 11_720 } as const
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   it('@flagbridge/react main entry, with @flagbridge/core bundled in, does not grow (6 kB target open)', () => {

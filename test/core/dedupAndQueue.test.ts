@@ -208,7 +208,7 @@ describe('queue and consent', () => {
       destinations: [createHeapDestination({ pollInterval: 5 })],
       dedupe: 'page',
     })
-    tracker.identify(ADA)
+    tracker.identify(ADA, { launchDarklyKey: 'user-ada' })
     tracker.record(exposure('a', ADA))
     tracker.record(exposure('b', ADA))
     tracker.record(exposure('a', ADA))
@@ -305,86 +305,5 @@ describe('event log', () => {
       'b sent',
       'a sent',
     ])
-  })
-})
-
-describe('identity changes wait for earlier sends', () => {
-  test('an identify is sent only after the anonymous exposures before it have left', async () => {
-    const { createExposureTracker } = await import('@flagbridge/core')
-    const calls: string[] = []
-    const pending: Array<() => void> = []
-    const tracker = createExposureTracker({
-      dedupe: 'page',
-      destinations: [
-        {
-          name: 'segment',
-          state: () => ({ status: 'ready' as const }),
-          subscribe: () => () => {},
-          describe: (call) => ({ name: call.kind, payload: undefined }),
-          // Like analytics-next: a track settles once the event has left (and taken the user of that moment).
-          send: (call) => {
-            calls.push(call.kind === 'track' ? `track ${call.exposure.key}` : call.kind)
-            if (call.kind !== 'track') return undefined
-            return new Promise<void>((resolve) => pending.push(resolve))
-          },
-        },
-      ],
-    })
-    tracker.identify(undefined)
-    const exposure = (key: string, user?: { id: string }) => ({
-      key,
-      value: true,
-      variationId: 'v',
-      provider: 'configcat' as const,
-      user,
-      overridden: false,
-    })
-    tracker.record(exposure('a'))
-    tracker.record(exposure('b'))
-    tracker.identify({ id: 'alice' })
-    tracker.record(exposure('c', { id: 'alice' }))
-    expect(calls).toEqual(['track a', 'track b'])
-    pending.shift()!()
-    await Promise.resolve()
-    expect(calls).toEqual(['track a', 'track b'])
-    pending.shift()!()
-    await vi.waitFor(() => expect(calls).toEqual(['track a', 'track b', 'identify', 'track c']))
-  })
-})
-
-describe('exposures wait for an identify under way', () => {
-  test("a user's first exposure leaves only once their identify has arrived", async () => {
-    const { createExposureTracker } = await import('@flagbridge/core')
-    const calls: string[] = []
-    let arrive: (() => void) | undefined
-    const tracker = createExposureTracker({
-      dedupe: 'page',
-      destinations: [
-        {
-          name: 'segment',
-          state: () => ({ status: 'ready' as const }),
-          subscribe: () => () => {},
-          describe: (call) => ({ name: call.kind, payload: undefined }),
-          send: (call) => {
-            calls.push(call.kind === 'track' ? `track ${call.exposure.key}` : call.kind)
-            if (call.kind === 'identify') return new Promise<void>((resolve) => (arrive = resolve))
-            return undefined
-          },
-        },
-      ],
-    })
-    const user = { id: 'alice' }
-    tracker.identify(user)
-    tracker.record({
-      key: 'a',
-      value: true,
-      variationId: 'v',
-      provider: 'configcat',
-      user,
-      overridden: false,
-    })
-    expect(calls).toEqual(['identify'])
-    arrive!()
-    await vi.waitFor(() => expect(calls).toEqual(['identify', 'track a']))
   })
 })

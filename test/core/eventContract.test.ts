@@ -115,7 +115,12 @@ function launchDarklyVendor() {
     },
   )
   cleanups.push(() => client.close())
-  return createLaunchDarklyVendor(client, { bootstrap: LD_BOOTSTRAP })
+  // As the React binding does: the vendor knows which context the client was created with.
+  const vendor = createLaunchDarklyVendor(client, {
+    bootstrap: LD_BOOTSTRAP,
+    context: { kind: 'user', anonymous: true },
+  })
+  return Object.assign(vendor, { client })
 }
 
 /** Waits until LaunchDarkly has the flags of the context the bridge identified on connect. */
@@ -275,7 +280,9 @@ describe('Heap: what reaches heap.js', () => {
     bridge.recordExposure(bridge.store.getEvaluation('layout', {}))
     expect(heap.calls).toStrictEqual([
       { name: 'identify', args: ['user-1'] },
-      { name: 'addUserProperties', args: [{ ldUserId: 'user-1', name: 'Ada', country: 'UK', plan: 'pro' }] },
+      // The client was created for an anonymous visitor: ldUserId follows once LaunchDarkly is on user-1.
+      { name: 'addUserProperties', args: [{ name: 'Ada', country: 'UK', plan: 'pro' }] },
+      { name: 'addUserProperties', args: [{ ldUserId: 'user-1' }] },
       {
         name: 'track',
         args: [
@@ -307,27 +314,44 @@ describe('Heap: what reaches heap.js', () => {
     expect(heap.eventProperties).toStrictEqual({ newCheckout: true, layout: '{"columns":3}' })
   })
 
-  test('sign-out calls resetIdentity; anonymous visitors are never identified', async () => {
+  test('sign-out calls resetIdentity; anonymous visitors are never identified, but carry LaunchDarkly’s key', async () => {
     const heap = installHeapSnippet()
     heap.load()
+    const launchdarkly = launchDarklyVendor()
     const bridge = createFlagBridge({
-      vendors: { launchdarkly: launchDarklyVendor() },
+      vendors: { launchdarkly },
       destinations: [createHeapDestination()],
       tracking: { dedupe: 'page' },
     })
     cleanups.push(() => bridge.dispose())
     await settled(bridge)
+    // LaunchDarkly generates the anonymous key while it starts; Heap hears it then.
+    await vi.waitFor(() => expect(heap.calls).toHaveLength(1))
+    const anonymousKey = (launchdarkly.client.getContext() as { key: string }).key
     bridge.recordExposure(bridge.store.getEvaluation('dark-mode', false))
     await bridge.identify({ id: 'user-4' })
     await bridge.identify(undefined)
-    expect(heap.calls.map((call) => call.name)).toStrictEqual([
-      'track',
-      'addEventProperties',
-      'identify',
-      'addUserProperties',
-      'resetIdentity',
+    await vi.waitFor(() => expect(heap.calls.at(-1)?.name).toBe('addUserProperties'))
+    const signedOutKey = (launchdarkly.client.getContext() as { key: string }).key
+    expect(heap.calls).toStrictEqual([
+      // LaunchDarkly's own key for the anonymous visitor; Heap is never told to identify them.
+      { name: 'addUserProperties', args: [{ ldUserId: anonymousKey }] },
+      {
+        name: 'track',
+        args: [
+          'Feature Flag Evaluated',
+          { feature_flag_key: 'dark-mode', value: true, variation_id: '1', flag_provider: 'launchdarkly' },
+        ],
+      },
+      { name: 'addEventProperties', args: [{ 'dark-mode': true }] },
+      // The anonymous visitor's flags don't ride on user-4's events.
+      { name: 'removeEventProperty', args: ['dark-mode'] },
+      { name: 'identify', args: ['user-4'] },
+      { name: 'addUserProperties', args: [{ ldUserId: 'user-4' }] },
+      { name: 'resetIdentity', args: [] },
+      { name: 'addUserProperties', args: [{ ldUserId: signedOutKey }] },
     ])
-    expect(heap.calls[3]).toStrictEqual({ name: 'addUserProperties', args: [{ ldUserId: 'user-4' }] })
+    expect(anonymousKey).toMatch(/^[0-9a-f-]{36}$/)
     expect(heap.identity()).toBeNull()
   })
 })

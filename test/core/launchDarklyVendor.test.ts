@@ -168,7 +168,8 @@ describe('createLaunchDarklyVendor over the real launchdarkly-js-client-sdk', ()
     const client = createClient()
     const vendor = createLaunchDarklyVendor(client, { bootstrap: BOOTSTRAP })
     vendor.subscribe(() => {})
-    const switching = vendor.identify({ id: 'user-2', email: 'b@example.com', privateAttributes: ['email'] })
+    const user2 = { id: 'user-2', email: 'b@example.com', privateAttributes: ['email'] }
+    const switching = vendor.identify(user2)
     expect(vendor.state().status).toBe('loading')
     await switching
     expect(vendor.state().status).toBe('ready')
@@ -176,13 +177,20 @@ describe('createLaunchDarklyVendor over the real launchdarkly-js-client-sdk', ()
       { kind: 'user', key: 'user-2', email: 'b@example.com', _meta: { privateAttributes: ['email'] } },
     ])
     expect(client.getContext()).toMatchObject({ kind: 'user', key: 'user-2' })
-    expect(vendor.evaluate('banner', '', undefined)).toStrictEqual({
+    expect(vendor.evaluate('banner', '', user2)).toStrictEqual({
       value: 'Welcome back',
       variationId: '2',
       reason: undefined,
       isDefault: false,
     })
-    expect(vendor.evaluate('new-checkout', false, undefined).value).toBe(false)
+    expect(vendor.evaluate('new-checkout', false, user2).value).toBe(false)
+    // The client evaluates for user-2 now: nothing is served under anyone else's name.
+    expect(vendor.evaluate('banner', '', { id: 'user-1' })).toStrictEqual({
+      value: undefined,
+      isDefault: true,
+      error: undefined,
+      loading: true,
+    })
   })
 
   test('a failing identify rejects with VENDOR_ERROR', async () => {
@@ -205,7 +213,15 @@ describe('createLaunchDarklyVendor over the real launchdarkly-js-client-sdk', ()
       name: 'FlagBridgeError',
       code: 'VENDOR_ERROR',
     })
-    expect(vendor.state().status).toBe('ready')
+    // user-3's flags are in error (and retried); the client still holds user-1's, served to no one else.
+    expect(vendor.state()).toMatchObject({ status: 'error', error: { code: 'VENDOR_ERROR' } })
+    expect(vendor.evaluate('banner', '', { id: 'user-3' })).toMatchObject({
+      value: undefined,
+      isDefault: true,
+      error: { code: 'VENDOR_ERROR' },
+      loading: false,
+    })
+    vendor.dispose!()
   })
 
   test('the flag-used inspector reports the app’s own variation calls, not FlagBridge’s', () => {

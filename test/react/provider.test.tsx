@@ -198,7 +198,8 @@ describe('errors never break rendering', () => {
     )
     expect(screen.getByTestId('beta').textContent).toBe('true|configcat|-|ready')
     await waitFor(() =>
-      expect(heapCalls).toEqual(['identify', 'addUserProperties', 'track', 'addEventProperties']),
+      // No LaunchDarkly (so no ldUserId) and no traits: nothing to add as user properties.
+      expect(heapCalls).toEqual(['identify', 'track', 'addEventProperties']),
     )
     const codes = onError.mock.calls.map(([error]) => error.code)
     expect(codes).toEqual(['DESTINATION_ERROR', 'DESTINATION_ERROR'])

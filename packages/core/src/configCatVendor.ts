@@ -1,7 +1,13 @@
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagValue, VendorEvaluation } from './evaluation'
 import type { FlagBridgeUser } from './user'
-import { type FlagVendor, listenTo, notServed, type SdkEvaluation, type VendorState } from './vendor'
+import {
+  attachClientEvents,
+  type FlagVendor,
+  notServed,
+  type SdkEvaluation,
+  type VendorState,
+} from './vendor'
 
 /** A ConfigCat user as `@configcat/sdk` takes it (`IUser`). */
 export interface ConfigCatUser {
@@ -145,7 +151,7 @@ export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
   const attach = () => {
     if (detach) return
     try {
-      detach = listenTo(client, {
+      detach = attachClientEvents(client, {
         configChanged: onChanged,
         configFetched: onFetched,
         clientError: onError,

@@ -1,13 +1,18 @@
 import type { AnalyticsDestination } from './destination'
+import { createErrorReporter } from './errorReporter'
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagEvaluation, FlagProvider } from './evaluation'
+import { createEvaluationStats } from './evaluationStats'
 import { createEventLog, type EventLog } from './eventLog'
-import { type Exposure, toExposure } from './exposure'
+import { toExposure } from './exposure'
 import type { DedupeScope, LedgerStorage } from './exposureLedger'
 import { createExposureTracker, type ExposureTracker } from './exposureTracker'
 import { createFlagStore, type FlagStore, type RoutingOptions } from './flagStore'
+import { createSdkEvaluationRelay } from './sdkEvaluationRelay'
 import { type FlagBridgeUser, isSameUser, normalizeUser } from './user'
 import type { FlagVendor } from './vendor'
+
+export type { EvaluationStats } from './evaluationStats'
 
 /** `tracking` options: how exposures are deduplicated, gated and sent. */
 export interface TrackingOptions {
@@ -40,19 +45,11 @@ export interface FlagBridgeOptions {
   storage?: LedgerStorage
   /**
    * Start listening and sending at once (default). React creates the bridge with `false`
-   * and calls `connect()` after commit, so a render React throws away does no work.
+   * and calls `connect()` after commit, so a render React discards does no work.
    */
   autoConnect?: boolean
 }
 
-/** How often and when a key was last evaluated by a committed component. */
-export interface EvaluationStats {
-  count: number
-  lastEvaluatedAt: number
-  last: FlagEvaluation<unknown>
-}
-
-const MAX_REPORTED = 200
 const PROVIDERS = ['configcat', 'launchdarkly'] as const
 
 /**
@@ -70,17 +67,8 @@ const PROVIDERS = ['configcat', 'launchdarkly'] as const
  */
 export function createFlagBridge(options: FlagBridgeOptions = {}) {
   const tracking = options.tracking ?? {}
-  let onError = options.onError
-  const reported = new Set<string>()
-  const report = (error: FlagBridgeError) => {
-    // One report per distinct problem: a wrong default read by 1,000 components is one error.
-    if (reported.has(error.message)) return
-    if (reported.size >= MAX_REPORTED) reported.clear()
-    reported.add(error.message)
-    try {
-      onError?.(error)
-    } catch {}
-  }
+  const errors = createErrorReporter(options.onError)
+  const { report } = errors
 
   const initial = safeNormalize(options.user, report)
   const log: EventLog = createEventLog()
@@ -99,34 +87,19 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     trackOverrides: tracking.trackOverrides,
     storage: options.storage,
     eventLog: log,
-    onError: (error) => {
-      try {
-        onError?.(error)
-      } catch {}
-    },
+    onError: errors.reportEvery,
   })
-  const stats = new Map<string, EvaluationStats>()
-  // The overlay's view of `stats`: told once per microtask, and only while someone listens.
-  const statsListeners = new Set<() => void>()
-  let statsNotifyScheduled = false
-  const statsChanged = () => {
-    if (statsNotifyScheduled || statsListeners.size === 0) return
-    statsNotifyScheduled = true
-    queueMicrotask(() => {
-      statsNotifyScheduled = false
-      for (const listener of [...statsListeners]) listener()
-    })
-  }
-  const sdkUnsubscribes = new Map<FlagProvider, () => void>()
-  // The user each vendor was last switched to, so reconnecting (StrictMode) doesn't re-identify.
-  const vendorUsers = new Map<FlagVendor, FlagBridgeUser | undefined>()
+  const stats = createEvaluationStats()
   let user: FlagBridgeUser | undefined = initial
   let identityVersion = 0
   let connected = false
+  const sdkEvaluations = createSdkEvaluationRelay({
+    enabled: tracking.sdkEvaluations === true,
+    user: () => user,
+    record: (exposure) => tracker.record(exposure),
+  })
 
   const identifyVendor = (provider: FlagProvider, vendor: FlagVendor, version: number) => {
-    if (vendorUsers.has(vendor) && isSameUser(vendorUsers.get(vendor), user)) return Promise.resolve()
-    vendorUsers.set(vendor, user)
     let switching: Promise<void>
     try {
       switching = vendor.identify(user)
@@ -140,26 +113,33 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     })
   }
 
-  const watchSdkEvaluations = (provider: FlagProvider, vendor: FlagVendor | undefined) => {
-    sdkUnsubscribes.get(provider)?.()
-    sdkUnsubscribes.delete(provider)
-    if (!connected || !tracking.sdkEvaluations || !vendor?.subscribeToSdkEvaluations) return
-    const unsubscribe = vendor.subscribeToSdkEvaluations((evaluation) => {
-      pendingSdkExposures.push({ ...evaluation, provider, user, overridden: false })
-      // LaunchDarkly's useFlags evaluates during render: record in a later task, never during render.
-      if (sdkFlushTimer === undefined) sdkFlushTimer = setTimeout(flushSdkExposures, 0)
-    })
-    sdkUnsubscribes.set(provider, unsubscribe)
-  }
-  const pendingSdkExposures: Exposure[] = []
-  let sdkFlushTimer: ReturnType<typeof setTimeout> | undefined
-  const flushSdkExposures = () => {
-    sdkFlushTimer = undefined
-    for (const exposure of pendingSdkExposures.splice(0)) {
-      // An evaluation made for an earlier user is stale by now.
-      if (exposure.user === user) tracker.record(exposure)
+  /**
+   * The LaunchDarkly context key Heap should know the visitor by: the user's own key when
+   * signed in, LaunchDarkly's generated key for anonymous visitors once the client has it.
+   */
+  let linkedKey: string | undefined
+  const launchDarklyKey = () => {
+    try {
+      return store.vendor('launchdarkly')?.contextKey?.(user)
+    } catch {
+      return undefined
     }
   }
+  const linkLaunchDarkly = () => {
+    if (!connected) return
+    const key = launchDarklyKey()
+    if (key === undefined || key === linkedKey) return
+    linkedKey = key
+    tracker.link(key)
+  }
+  const identifyDestinations = () => {
+    const key = launchDarklyKey()
+    tracker.identify(user, { launchDarklyKey: user ? key : undefined })
+    // A signed-in user's key travels with their identify; an anonymous one's as a link.
+    linkedKey = user ? key : linkedKey
+    if (!user) linkLaunchDarkly()
+  }
+  let unwatchStore: (() => void) | undefined
 
   const bridge = {
     store,
@@ -175,10 +155,10 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
       if (isSameUser(next, user)) return Promise.resolve()
       user = next
       const version = ++identityVersion
-      // The tracker first: its identify must be queued before any exposure for this user.
-      tracker.identify(next)
       store.setUser(next)
       if (!connected) return Promise.resolve()
+      // The destinations first: their identify is queued before any exposure of this user.
+      identifyDestinations()
       const switching: Promise<void>[] = []
       for (const provider of PROVIDERS) {
         const vendor = store.vendor(provider)
@@ -188,20 +168,11 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     },
     reset: () => bridge.identify(undefined),
     user: () => user,
-    /**
-     * Attaches (or detaches, with `undefined`) a flag vendor; the current user is applied
-     * to it once connected. `identifiedAs` says the vendor already evaluates for a user
-     * (a LaunchDarkly client created with that context), so no `identify` is needed.
-     */
-    setVendor(provider: FlagProvider, vendor: FlagVendor | undefined, identifiedAs?: { user: unknown }) {
+    /** Attaches (or detaches, with `undefined`) a flag vendor; the current user is applied to it once connected. */
+    setVendor(provider: FlagProvider, vendor: FlagVendor | undefined) {
       if (store.vendor(provider) === vendor) return
-      if (vendor && identifiedAs)
-        vendorUsers.set(
-          vendor,
-          safeNormalize(identifiedAs.user, () => {}),
-        )
       store.setVendor(provider, vendor)
-      watchSdkEvaluations(provider, vendor)
+      sdkEvaluations.watch(provider, connected ? vendor : undefined)
       if (vendor && connected) void identifyVendor(provider, vendor, identityVersion)
     },
     /**
@@ -212,11 +183,13 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
       if (!connected) {
         connected = true
         store.connect()
-        tracker.identify(user)
+        identifyDestinations()
         tracker.connect()
+        // LaunchDarkly may learn an anonymous visitor's key later (or a new one on sign-out).
+        unwatchStore = store.subscribeAll(linkLaunchDarkly)
         for (const provider of PROVIDERS) {
           const vendor = store.vendor(provider)
-          watchSdkEvaluations(provider, vendor)
+          sdkEvaluations.watch(provider, vendor)
           if (vendor) void identifyVendor(provider, vendor, identityVersion)
         }
       }
@@ -225,11 +198,9 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     /** Stops listening and sending; queued calls wait for the next `connect()`. */
     disconnect() {
       connected = false
-      clearTimeout(sdkFlushTimer)
-      sdkFlushTimer = undefined
-      pendingSdkExposures.length = 0
-      for (const unsubscribe of sdkUnsubscribes.values()) unsubscribe()
-      sdkUnsubscribes.clear()
+      unwatchStore?.()
+      unwatchStore = undefined
+      sdkEvaluations.stop()
       tracker.disconnect()
       store.disconnect()
     },
@@ -239,30 +210,19 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
      * overlay, reports its error, and sends the exposure through the tracker.
      */
     recordExposure(evaluation: FlagEvaluation<unknown>, { track = true }: { track?: boolean } = {}) {
-      const previous = stats.get(evaluation.key)
-      stats.set(evaluation.key, {
-        count: (previous?.count ?? 0) + 1,
-        lastEvaluatedAt: Date.now(),
-        last: evaluation,
-      })
-      statsChanged()
+      stats.record(evaluation)
       if (evaluation.error) report(evaluation.error)
       if (!track || evaluation.user !== (user ? user.id : null)) return
       const exposure = toExposure(evaluation, user)
       if (exposure) tracker.record(exposure)
     },
-    evaluationStats: (): ReadonlyMap<string, EvaluationStats> => stats,
+    evaluationStats: stats.all,
     /** Calls `listener` (at most once per microtask) after `evaluationStats()` changed: the overlay. */
-    subscribeEvaluationStats(listener: () => void): () => void {
-      statsListeners.add(listener)
-      return () => {
-        statsListeners.delete(listener)
-      }
-    },
+    subscribeEvaluationStats: stats.subscribe,
+    /** The LaunchDarkly context key of the current visitor, when LaunchDarkly evaluates for them. */
+    launchDarklyKey,
     setConsent: (consent: boolean) => tracker.setConsent(consent),
-    setOnError(handler: ((error: FlagBridgeError) => void) | undefined) {
-      onError = handler
-    },
+    setOnError: errors.setOnError,
     report,
     dispose() {
       bridge.disconnect()

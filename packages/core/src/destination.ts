@@ -17,8 +17,12 @@ export interface DestinationIdentity {
 
 /** What a destination was asked to do, in the order it was asked. */
 export type DestinationCall =
-  | { kind: 'identify'; user: FlagBridgeUser }
+  /** The visitor signed in as `user`; `launchDarklyKey` is the context key LaunchDarkly evaluates them by. */
+  | { kind: 'identify'; user: FlagBridgeUser; launchDarklyKey?: string | undefined }
+  /** The visitor signed out. */
   | { kind: 'reset' }
+  /** LaunchDarkly knows the visitor by this context key (anonymous visitors get theirs late). */
+  | { kind: 'link'; launchDarklyKey: string }
   | { kind: 'track'; exposure: Exposure }
 
 /**
@@ -30,9 +34,18 @@ export interface AnalyticsDestination {
   state(): DestinationState
   /** Called when `state()` changes (for example Segment finished loading, or Heap appeared). */
   subscribe(listener: () => void): () => void
-  /** What the call will send, for the event log (exactly the payload the tool receives). */
-  describe(call: DestinationCall): { name: string; payload: unknown }
+  /**
+   * What the call will send, for the event log (exactly the payload the tool receives);
+   * `undefined` when the destination has nothing to send for it (the call is not queued).
+   */
+  describe(call: DestinationCall): { name: string; payload: unknown } | undefined
   send(call: DestinationCall): unknown
+  /**
+   * Makes the tool's persisted identity agree with `user` before the page's first call reaches
+   * it: a visitor who signed out elsewhere (server logout, expired session) must not carry the
+   * previous user's id. Returns `true` when it reset the tool. Called once per page, when ready.
+   */
+  reconcile?(user: FlagBridgeUser | undefined): boolean
   /** The tool's own view of the visitor (Segment's anonymousId, Heap's user id); read-only, optional. */
   identity?(): DestinationIdentity | undefined
   dispose?(): void

@@ -14,6 +14,7 @@ export type FlagBridgeErrorCode =
   | 'DESTINATION_ERROR'
   | 'QUEUE_OVERFLOW'
   | 'HEAP_BUDGET'
+  | 'HEAP_NOT_LOADED'
 
 /**
  * The one error class FlagBridge throws or reports. The message says what went wrong

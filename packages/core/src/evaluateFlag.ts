@@ -95,7 +95,7 @@ export function evaluateFlag({
   }
   if (result.isDefault || result.value === undefined) {
     const error = result.error ?? (state.status === 'error' ? state.error : undefined)
-    return fallback({ error, loading: state.status === 'loading' && !error })
+    return fallback({ error, loading: (result.loading ?? state.status === 'loading') && !error })
   }
   if (defaultValue !== undefined && defaultValue !== null && kindOf(result.value) !== kindOf(defaultValue)) {
     const error = new FlagBridgeError(

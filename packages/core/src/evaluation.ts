@@ -44,6 +44,11 @@ export interface VendorEvaluation {
   /** True when the vendor served no value of its own (unknown key, not loaded, error). */
   isDefault: boolean
   error?: FlagBridgeError | undefined
+  /**
+   * Not served because the vendor is still fetching flags for this user (for example during
+   * an identify); absent means "as the vendor's state says".
+   */
+  loading?: boolean | undefined
 }
 
 /** `true` when two snapshots would render the same: the store keeps the old object then. */

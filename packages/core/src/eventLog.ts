@@ -1,3 +1,5 @@
+import { batchPerMicrotask } from './microtaskBatch'
+
 /** Where one call to a destination stands. */
 export type EventStatus = 'queued' | 'waiting-for-consent' | 'sent' | 'deduplicated' | 'failed' | 'dropped'
 
@@ -24,16 +26,13 @@ export function createEventLog(capacity = 500) {
   const listeners = new Set<() => void>()
   let nextId = 1
   let snapshot: readonly EventLogEntry[] | undefined = []
-  let notifyScheduled = false
+  const notify = batchPerMicrotask(() => {
+    for (const listener of [...listeners]) listener()
+  })
 
   const changed = () => {
     snapshot = undefined
-    if (notifyScheduled || listeners.size === 0) return
-    notifyScheduled = true
-    queueMicrotask(() => {
-      notifyScheduled = false
-      for (const listener of listeners) listener()
-    })
+    if (listeners.size > 0) notify()
   }
 
   return {

@@ -1,3 +1,5 @@
+import { batchPerMicrotask } from './microtaskBatch'
+
 /** How long an exposure counts as already sent: the browser tab, the page, or not at all. */
 export type DedupeScope = 'session' | 'page' | 'none'
 
@@ -5,20 +7,23 @@ export type DedupeScope = 'session' | 'page' | 'none'
 export interface LedgerStorage {
   getItem(key: string): string | null
   setItem(key: string, value: string): void
+  removeItem?(key: string): void
 }
 
 export interface ExposureLedgerOptions {
   scope?: DedupeScope
   /** Defaults to `globalThis.sessionStorage` when the scope is `session`. */
   storage?: LedgerStorage | undefined
+  /** Prefix of the storage keys: one key per identity, and one listing them. */
   storageKey?: string
   /** Keys remembered at most; the oldest are forgotten first. Bounds memory and storage. */
   maxEntries?: number
+  /** Identities whose ledgers are kept in storage at most; the least recently used go first. */
+  maxIdentities?: number
 }
 
 interface PersistedLedger {
-  v: 1
-  identity: string | null
+  v: 2
   delivered: Record<string, string[]>
 }
 
@@ -30,42 +35,85 @@ function sessionStorageOrUndefined(): LedgerStorage | undefined {
   }
 }
 
+function readJson(storage: LedgerStorage, key: string): unknown {
+  try {
+    return JSON.parse(storage.getItem(key) ?? 'null')
+  } catch {
+    return null
+  }
+}
+
 /**
  * Remembers which exposures each destination has taken, per identity. A key counts as
  * taken from the moment it is queued (so it isn't queued twice); only delivered keys are
  * persisted, so a reload re-sends what was still waiting. A new identity starts a new ledger.
+ *
+ * In `session` scope each identity has its own storage key, and writes merge with what is
+ * stored, so two providers in one tab, or a → b → a, never overwrite each other's deliveries.
  */
 export function createExposureLedger({
   scope = 'session',
   storage = scope === 'session' ? sessionStorageOrUndefined() : undefined,
   storageKey = 'flagbridge:exposures',
   maxEntries = 10_000,
+  maxIdentities = 20,
 }: ExposureLedgerOptions = {}) {
   // One bit per destination: taken (queued or delivered).
   let taken = new Map<string, number>()
   let delivered = new Map<string, Set<string>>()
   let identity: string | null | undefined
-  let persistScheduled = false
+  /** Deliveries not yet written to storage. */
+  let dirty = false
+
+  const keyOf = (who: string | null) => `${storageKey}:${JSON.stringify(who)}`
+  const persisted = (who: string | null): PersistedLedger['delivered'] => {
+    const data = storage && (readJson(storage, keyOf(who)) as PersistedLedger | null)
+    return data?.v === 2 && typeof data.delivered === 'object' && data.delivered ? data.delivered : {}
+  }
+
+  /** Moves `who` to the front of the list of stored identities, forgetting the oldest beyond the bound. */
+  const remember = (who: string | null) => {
+    if (!storage) return
+    const listed = readJson(storage, storageKey)
+    const identities = (Array.isArray(listed) ? listed : []).filter(
+      (entry): entry is string => typeof entry === 'string' && entry !== keyOf(who),
+    )
+    identities.push(keyOf(who))
+    for (const forgotten of identities.splice(0, Math.max(0, identities.length - maxIdentities))) {
+      if (storage.removeItem) storage.removeItem(forgotten)
+      else storage.setItem(forgotten, '')
+    }
+    storage.setItem(storageKey, JSON.stringify(identities))
+  }
 
   const persist = () => {
-    persistScheduled = false
-    if (scope !== 'session' || !storage || identity === undefined) return
-    const data: PersistedLedger = { v: 1, identity, delivered: {} }
-    for (const [destination, keys] of delivered) data.delivered[destination] = [...keys]
+    if (!dirty || scope !== 'session' || !storage || identity === undefined) return
+    dirty = false
     try {
-      storage.setItem(storageKey, JSON.stringify(data))
+      // Merge: another provider in this tab may have stored deliveries for the same identity.
+      const merged = persisted(identity)
+      for (const [destination, keys] of delivered) {
+        const union = new Set([...(merged[destination] ?? []), ...keys])
+        merged[destination] = [...union].slice(-maxEntries)
+      }
+      storage.setItem(keyOf(identity), JSON.stringify({ v: 2, delivered: merged } satisfies PersistedLedger))
+      remember(identity)
     } catch {
       // Quota exceeded or storage blocked: dedup still works for this page.
     }
   }
 
+  const schedulePersist = batchPerMicrotask(persist)
+
   const load = (destinations: readonly string[]) => {
-    if (scope !== 'session' || !storage) return
+    if (scope !== 'session' || !storage || identity === undefined) return
     try {
-      const data = JSON.parse(storage.getItem(storageKey) ?? 'null') as PersistedLedger | null
-      if (data?.v !== 1 || data.identity !== identity) return
+      const stored = persisted(identity)
       destinations.forEach((destination, index) => {
-        for (const key of data.delivered[destination] ?? []) {
+        const keys = stored[destination]
+        if (!Array.isArray(keys)) return
+        for (const key of keys.slice(-maxEntries)) {
+          if (typeof key !== 'string') continue
           taken.set(key, (taken.get(key) ?? 0) | (1 << index))
           deliveredSet(destination).add(key)
         }
@@ -88,6 +136,8 @@ export function createExposureLedger({
     /** Starts the ledger for an identity, restoring what this tab already delivered for it. */
     setIdentity(next: string | null, destinations: readonly string[]) {
       if (next === identity) return
+      // What the previous identity delivered in this tick is written under its own key first.
+      persist()
       identity = next
       taken = new Map()
       delivered = new Map()
@@ -122,10 +172,8 @@ export function createExposureLedger({
     delivered(key: string, destination: string) {
       if (scope !== 'session') return
       deliveredSet(destination).add(key)
-      if (!persistScheduled) {
-        persistScheduled = true
-        queueMicrotask(persist)
-      }
+      dirty = true
+      schedulePersist()
     },
     size: () => taken.size,
   }

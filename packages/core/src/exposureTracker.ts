@@ -25,19 +25,39 @@ export interface ExposureTrackerOptions {
 
 /** Ledger bit (beside the destinations' bits) marking that a duplicate was logged. */
 const DUPLICATE_LOGGED = 30
-/** How long an identify or reset, or the events after it, wait for the sends before them to settle. */
-const IDENTITY_WAIT_MS = 3_000
 
 interface QueuedCall {
   call: DestinationCall
+  /** The identity the call belongs to, so the tool is reconciled with the right one. */
+  user: FlagBridgeUser | undefined
   key: string | undefined
   entry: EventLogEntry
+}
+
+/** One destination's side of the pipeline: its calls waiting, in order. */
+interface Outbox {
+  index: number
+  destination: AnalyticsDestination
+  queue: QueuedCall[]
+  /** The tool's persisted identity has been checked against FlagBridge's on this page. */
+  reconciled: boolean
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function'
 }
 
 /**
  * The exposure pipeline: dedup ledger → consent gate → one bounded, ordered queue per
  * destination → the destination. Nothing here throws into the caller: destination
  * failures are logged and reported through `onError`.
+ *
+ * Calls leave in the order they were made, without waiting for earlier ones to settle: both
+ * tools stamp identity when a call is made, not when its request leaves. analytics-next's
+ * EventFactory adds `userId`/`anonymousId` as it builds the event inside `track()`, and
+ * `identify()`/`reset()` change its stored user synchronously (analytics-core
+ * `events/index.ts` `addIdentity`, analytics-next `core/user`); heap.js, and the snippet that
+ * replays calls in order, apply `identify`/`resetIdentity` before the next call.
  *
  * @example
  * const tracker = createExposureTracker({ destinations: [createSegmentDestination(analytics)] })
@@ -54,11 +74,17 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
   })
   const names = destinations.map((destination) => destination.name)
   const everyDestination = (1 << destinations.length) - 1
-  const queues: QueuedCall[][] = destinations.map(() => [])
+  const outboxes: Outbox[] = destinations.map((destination, index) => ({
+    index,
+    destination,
+    queue: [],
+    reconciled: false,
+  }))
   const stats = { recorded: 0, deduplicated: 0, sent: 0, failed: 0, dropped: 0 }
   let consent = options.consent ?? true
   let user: FlagBridgeUser | undefined
   let identified = false
+  let connected = false
   let onError = options.onError
 
   const report = (error: FlagBridgeError) => {
@@ -66,190 +92,163 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
       onError?.(error)
     } catch {}
   }
+  const destinationError = (outbox: Outbox, what: string, cause: unknown) =>
+    toFlagBridgeError('DESTINATION_ERROR', `${outbox.destination.name} ${what}`, cause)
 
-  // Sends still under way per destination (all, and identify/reset alone), and whether a call held
-  // back by them may stop waiting.
-  const inFlight = destinations.map(() => 0)
-  const identityInFlight = destinations.map(() => 0)
-  const barrierWait: Array<ReturnType<typeof setTimeout> | 'expired' | undefined> = destinations.map(
-    () => undefined,
-  )
-
-  const flush = (index: number) => {
-    const destination = destinations[index]!
-    const queue = queues[index]!
-    while (connected && consent && queue.length > 0 && isReady(index, destination)) {
-      const item = queue[0]!
-      // An identify or reset is a barrier: it leaves once earlier events have left (analytics-next
-      // stamps the current user on an event as it leaves), and later events leave once it has
-      // arrived (so a user's identify reaches the tool before their first exposure). Bounded: a
-      // send that never settles holds the queue for IDENTITY_WAIT_MS at most.
-      const waitFor = item.call.kind === 'track' ? identityInFlight[index]! : inFlight[index]!
-      if (waitFor > 0 && barrierWait[index] !== 'expired') {
-        barrierWait[index] ??= setTimeout(() => {
-          barrierWait[index] = 'expired'
-          flush(index)
-        }, IDENTITY_WAIT_MS)
-        return
-      }
-      if (barrierWait[index] !== undefined) {
-        clearTimeout(barrierWait[index] as ReturnType<typeof setTimeout> | undefined)
-        barrierWait[index] = undefined
-      }
-      queue.shift()
-      deliver(index, destination, item)
-    }
-  }
-
-  const isReady = (index: number, destination: AnalyticsDestination) => {
+  const isReady = (outbox: Outbox) => {
     try {
-      return destination.state().status === 'ready'
+      return outbox.destination.state().status === 'ready'
     } catch (cause) {
       // A destination whose state() throws is not ready: its calls wait (bounded) and each check is reported.
-      report(toFlagBridgeError('DESTINATION_ERROR', `${names[index]} state() failed`, cause))
+      report(destinationError(outbox, 'state() failed', cause))
       return false
     }
   }
 
-  const deliver = (index: number, destination: AnalyticsDestination, item: QueuedCall) => {
+  const isOpen = (outbox: Outbox) => connected && consent && isReady(outbox)
+
+  const flush = (outbox: Outbox) => {
+    if (!isOpen(outbox)) return
+    reconcile(outbox)
+    // A call may close the gate (consent, disconnect) from inside a destination's listener.
+    while (outbox.queue.length > 0 && connected && consent) deliver(outbox, outbox.queue.shift()!)
+  }
+
+  /** Once per page, when FlagBridge knows who the visitor is: for the owner of the first call waiting, if any. */
+  const reconcile = (outbox: Outbox) => {
+    if (outbox.reconciled || !identified) return
+    outbox.reconciled = true
+    const owner = outbox.queue[0] ? outbox.queue[0].user : user
+    const { destination } = outbox
+    try {
+      if (destination.reconcile?.(owner))
+        log.add({
+          destination: destination.name,
+          name: 'reset',
+          payload: { reason: 'the persisted identity belonged to another visitor' },
+          flagKey: undefined,
+          status: 'sent',
+          error: undefined,
+        })
+    } catch (cause) {
+      report(destinationError(outbox, 'could not reconcile its identity', cause))
+    }
+  }
+
+  const deliver = (outbox: Outbox, item: QueuedCall) => {
     const succeed = () => {
       stats.sent++
       log.update(item.entry, { status: 'sent' })
-      if (item.key) ledger.delivered(item.key, destination.name)
+      if (item.key) ledger.delivered(item.key, outbox.destination.name)
     }
     const fail = (cause: unknown) => {
       stats.failed++
-      const error = toFlagBridgeError(
-        'DESTINATION_ERROR',
-        `${destination.name} ${item.entry.name} failed`,
-        cause,
-      )
+      const error = destinationError(outbox, `${item.entry.name} failed`, cause)
       log.update(item.entry, { status: 'failed', error })
-      if (item.key) ledger.release(item.key, index)
+      if (item.key) ledger.release(item.key, outbox.index)
       report(error)
     }
     try {
-      const result = destination.send(item.call) as PromiseLike<unknown> | undefined
-      if (typeof result?.then !== 'function') return succeed()
-      const identity = item.call.kind !== 'track'
-      inFlight[index]!++
-      if (identity) identityInFlight[index]!++
-      const settle = (outcome: () => void) => {
-        inFlight[index]!--
-        if (identity) identityInFlight[index]!--
-        outcome()
-        flush(index)
-      }
-      result.then(
-        () => settle(succeed),
-        (cause) => settle(() => fail(cause)),
-      )
+      const result = outbox.destination.send(item.call)
+      if (isThenable(result)) result.then(succeed, fail)
+      else succeed()
     } catch (cause) {
       fail(cause)
     }
   }
 
   /** What the event log shows for a call; a destination that can't say is reported (once per call sent). */
-  const describe = (destination: AnalyticsDestination, call: DestinationCall, reportFailure: boolean) => {
+  const describe = (outbox: Outbox, call: DestinationCall, reportFailure: boolean) => {
+    const { destination } = outbox
     try {
-      return { destination: destination.name, ...destination.describe(call) }
+      const described = destination.describe(call)
+      return described && { destination: destination.name, ...described }
     } catch (cause) {
-      if (reportFailure)
-        report(
-          toFlagBridgeError(
-            'DESTINATION_ERROR',
-            `${destination.name} could not describe ${call.kind}`,
-            cause,
-          ),
-        )
+      if (reportFailure) report(destinationError(outbox, `could not describe ${call.kind}`, cause))
       return { destination: destination.name, name: call.kind, payload: undefined }
     }
   }
 
-  const enqueue = (index: number, call: DestinationCall, key: string | undefined) => {
-    const destination = destinations[index]!
-    const queue = queues[index]!
+  const enqueue = (outbox: Outbox, call: DestinationCall, key: string | undefined) => {
+    const described = describe(outbox, call, true)
+    if (!described) return
     const entry = log.add({
-      ...describe(destination, call, true),
+      ...described,
       flagKey: call.kind === 'track' ? call.exposure.key : undefined,
       status: consent ? 'queued' : 'waiting-for-consent',
       error: undefined,
     })
-    queue.push({ call, key, entry })
-    if (queue.length > maxQueueSize) dropOldestExposure(index, queue)
-    flush(index)
+    outbox.queue.push({ call, user, key, entry })
+    if (outbox.queue.length > maxQueueSize) dropOldestExposure(outbox)
+    flush(outbox)
   }
 
-  const dropOldestExposure = (index: number, queue: QueuedCall[]) => {
+  const dropOldestExposure = (outbox: Outbox) => {
     // Identity calls keep their place: losing one would attribute later events to the wrong user.
-    const position = queue.findIndex((item) => item.call.kind === 'track')
+    const position = outbox.queue.findIndex((item) => item.call.kind === 'track')
     if (position < 0) return
-    const [dropped] = queue.splice(position, 1)
+    const [dropped] = outbox.queue.splice(position, 1)
     stats.dropped++
     const error = new FlagBridgeError(
       'QUEUE_OVERFLOW',
-      `${destinations[index]!.name} is not ready and ${maxQueueSize} calls are already waiting: the oldest exposure was dropped. Is it blocked? Else raise tracking.maxQueueSize.`,
+      `${outbox.destination.name} is not ready and ${maxQueueSize} calls are already waiting: the oldest exposure was dropped. Is it blocked? Else raise tracking.maxQueueSize.`,
     )
     log.update(dropped!.entry, { status: 'dropped', error })
-    if (dropped!.key) ledger.release(dropped!.key, index)
+    if (dropped!.key) ledger.release(dropped!.key, outbox.index)
     report(error)
   }
 
   const logDuplicate = (key: string, exposure: Exposure) => {
     ledger.take(key, DUPLICATE_LOGGED)
-    for (const destination of destinations) {
-      log.add({
-        ...describe(destination, { kind: 'track', exposure }, false),
-        flagKey: exposure.key,
-        status: 'deduplicated',
-        error: undefined,
-      })
+    for (const outbox of outboxes) {
+      const described = describe(outbox, { kind: 'track', exposure }, false)
+      if (described)
+        log.add({ ...described, flagKey: exposure.key, status: 'deduplicated', error: undefined })
     }
   }
 
-  let connected = false
   let unsubscribes: Array<() => void> = []
   const connect = () => {
     if (connected) return
     connected = true
-    unsubscribes = destinations.map((destination, index) => {
+    unsubscribes = outboxes.map((outbox) => {
       try {
-        return destination.subscribe(() => flush(index))
+        return outbox.destination.subscribe(() => flush(outbox))
       } catch (cause) {
-        report(toFlagBridgeError('DESTINATION_ERROR', `${destination.name} could not be watched`, cause))
+        report(destinationError(outbox, 'could not be watched', cause))
         return () => {}
       }
     })
-    for (let index = 0; index < destinations.length; index++) flush(index)
+    for (const outbox of outboxes) flush(outbox)
   }
   const disconnect = () => {
     connected = false
     for (const unsubscribe of unsubscribes) unsubscribe()
     unsubscribes = []
-    barrierWait.forEach((timer, index) => {
-      if (timer !== 'expired') clearTimeout(timer)
-      barrierWait[index] = undefined
-    })
   }
   if (options.autoConnect !== false) connect()
 
   /**
    * Tells every destination who the user is, once per change of identity: sign-in
    * identifies, sign-out resets, a switch resets then identifies. Queued before any
-   * exposure of the new identity, so it always arrives first.
+   * exposure of the new identity, so it always arrives first. `launchDarklyKey` is the
+   * context key LaunchDarkly evaluates the user by, when there is a LaunchDarkly.
    */
-  function identify(next: FlagBridgeUser | undefined) {
+  function identify(
+    next: FlagBridgeUser | undefined,
+    { launchDarklyKey }: { launchDarklyKey?: string } = {},
+  ) {
     if (identified && isSameUser(user, next)) return
     const previous = user
     const wasIdentified = identified
     user = next
     identified = true
     ledger.setIdentity(next ? next.id : null, names)
-    destinations.forEach((_, index) => {
-      if (wasIdentified && previous && previous.id !== next?.id) enqueue(index, { kind: 'reset' }, undefined)
+    for (const outbox of outboxes) {
+      if (wasIdentified && previous && previous.id !== next?.id) enqueue(outbox, { kind: 'reset' }, undefined)
       if (next && (previous?.id !== next.id || !isSameUser(previous, next)))
-        enqueue(index, { kind: 'identify', user: next }, undefined)
-    })
+        enqueue(outbox, { kind: 'identify', user: next, launchDarklyKey }, undefined)
+    }
   }
 
   return {
@@ -258,14 +257,17 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     destinations,
     identify,
     user: () => user,
+    /** Tells the destinations that care (Heap) the LaunchDarkly context key of the current visitor. */
+    link(launchDarklyKey: string) {
+      for (const outbox of outboxes) enqueue(outbox, { kind: 'link', launchDarklyKey }, undefined)
+    },
     /** Sends an exposure to every destination that hasn't taken it yet. Never throws. */
     record(exposure: Exposure): void {
       if (exposure.overridden && !trackOverrides) return
       if (!identified) identify(exposure.user)
       stats.recorded++
       if (dedupe === 'none') {
-        for (let index = 0; index < destinations.length; index++)
-          enqueue(index, { kind: 'track', exposure }, undefined)
+        for (const outbox of outboxes) enqueue(outbox, { kind: 'track', exposure }, undefined)
         return
       }
       const key = exposureKey(exposure)
@@ -276,27 +278,28 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
         if (!(taken & (1 << DUPLICATE_LOGGED))) logDuplicate(key, exposure)
         return
       }
-      for (let index = 0; index < destinations.length; index++) {
-        if (taken & (1 << index)) continue
-        ledger.take(key, index)
-        enqueue(index, { kind: 'track', exposure }, key)
+      for (const outbox of outboxes) {
+        if (taken & (1 << outbox.index)) continue
+        ledger.take(key, outbox.index)
+        enqueue(outbox, { kind: 'track', exposure }, key)
       }
     },
     /** Opens or closes the consent gate; opening flushes everything that waited, in order. */
     setConsent(next: boolean) {
       if (consent === next) return
       consent = next
-      queues.forEach((queue, index) => {
-        for (const item of queue)
+      for (const outbox of outboxes) {
+        for (const item of outbox.queue)
           item.entry = log.update(item.entry, { status: next ? 'queued' : 'waiting-for-consent' })
-        flush(index)
-      })
+        flush(outbox)
+      }
     },
     consent: () => consent,
     /** Calls waiting per destination. */
-    pending: () => Object.fromEntries(names.map((name, index) => [name, queues[index]!.length])),
+    pending: () =>
+      Object.fromEntries(outboxes.map((outbox) => [outbox.destination.name, outbox.queue.length])),
     flush() {
-      for (let index = 0; index < destinations.length; index++) flush(index)
+      for (const outbox of outboxes) flush(outbox)
     },
     setOnError(handler: ((error: FlagBridgeError) => void) | undefined) {
       onError = handler
@@ -307,11 +310,11 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     disconnect,
     dispose() {
       disconnect()
-      for (const destination of destinations) {
+      for (const outbox of outboxes) {
         try {
-          destination.dispose?.()
+          outbox.destination.dispose?.()
         } catch (cause) {
-          report(toFlagBridgeError('DESTINATION_ERROR', `${destination.name} could not be disposed`, cause))
+          report(destinationError(outbox, 'could not be disposed', cause))
         }
       }
     },

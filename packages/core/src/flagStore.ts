@@ -210,7 +210,7 @@ export function createFlagStore(
       delete knownKeys[provider]
       if (vendor) {
         vendors[provider] = vendor
-        if (connected) listenTo(provider, vendor)
+        if (connected) watchVendor(provider, vendor)
       } else {
         delete vendors[provider]
       }
@@ -257,7 +257,7 @@ export function createFlagStore(
       connected = true
       for (const provider of PROVIDERS) {
         const vendor = vendors[provider]
-        if (vendor) listenTo(provider, vendor)
+        if (vendor) watchVendor(provider, vendor)
       }
       refresh()
     },
@@ -272,7 +272,7 @@ export function createFlagStore(
       store.disconnect()
     },
   }
-  function listenTo(provider: FlagProvider, vendor: FlagVendor) {
+  function watchVendor(provider: FlagProvider, vendor: FlagVendor) {
     try {
       vendorUnsubscribes[provider] = vendor.subscribe((keys) => {
         delete knownKeys[provider]

@@ -1,4 +1,4 @@
-import type { AnalyticsDestination, DestinationCall, DestinationState } from './destination'
+import type { AnalyticsDestination, DestinationState } from './destination'
 import { FlagBridgeError } from './errors'
 import type { FlagValue } from './evaluation'
 import {
@@ -8,11 +8,7 @@ import {
   type HeapScalar,
   toHeapScalar,
 } from './exposure'
-import {
-  createEventPropertyBudget,
-  DEFAULT_HEAP_BUDGET,
-  type EventPropertyChanges,
-} from './heapEventProperties'
+import { createEventPropertyBudget, DEFAULT_HEAP_BUDGET } from './heapEventProperties'
 import { type FlagBridgeUser, publicTraits } from './user'
 
 /** The `window.heap` methods FlagBridge calls (heap.js, or the snippet's queueing stubs). */
@@ -28,27 +24,40 @@ export interface HeapLike {
   getUserId?(): string | undefined
   getIdentity?(): string | null | undefined
   loaded?: boolean
+  /** Heap 4's identity (Heap 5 has `getIdentity()`). */
+  identity?: string | null
 }
 
 export interface HeapDestinationOptions {
-  /** The Heap API, or a getter for it; defaults to `globalThis.heap`, looked up until it appears. */
+  /**
+   * The Heap API, or a getter for it; defaults to `globalThis.heap`, looked up until it appears.
+   * The snippet's stub (what `window.heap` is before heap.js loads) works too: heap.js replaces
+   * it, and FlagBridge then uses the loaded `globalThis.heap`.
+   */
   api?: HeapLike | (() => HeapLike | undefined) | undefined
   /** Encoded byte budget for flag event properties (default 3,000, below Heap's 4 KB cookie). */
   eventPropertyBudget?: number
   maxValueLength?: number
   /** How often to look for heap.js while it hasn't loaded, in ms. */
   pollInterval?: number
+  /** How long heap.js may take to load before `HEAP_NOT_LOADED` is reported (once), in ms. Default 10,000. */
+  loadTimeout?: number
   /**
-   * Remembers which flags are Heap event properties (Heap keeps them in a cookie across
-   * page loads), so a new page removes the old ones before counting from zero.
-   * Defaults to `localStorage`; `null` turns it off.
+   * Remembers which flags are Heap event properties, and for whom (Heap keeps them in a
+   * cookie across page loads). Defaults to `localStorage`; `null` turns it off.
    */
   storage?: Pick<Storage, 'getItem' | 'setItem'> | null
-  /** Hears about flags too large for the budget (`HEAP_BUDGET`). */
+  /** Hears about flags too large for the budget (`HEAP_BUDGET`) and a Heap that never loads (`HEAP_NOT_LOADED`). */
   onError?: (error: FlagBridgeError) => void
 }
 
 const STORAGE_KEY = 'flagbridge:heap-event-properties'
+
+/** What the storage holds: the flags FlagBridge made event properties, and whose they are. */
+interface StoredProperties {
+  identity: string | null
+  properties: Array<[string, HeapScalar]>
+}
 
 function localStorageOrNull(): Pick<Storage, 'getItem' | 'setItem'> | null {
   try {
@@ -58,9 +67,14 @@ function localStorageOrNull(): Pick<Storage, 'getItem' | 'setItem'> | null {
   }
 }
 
+function isScalar(value: unknown): value is HeapScalar {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+}
+
 /** Heap keeps scalar user properties only: lists travel as text, nulls are left out. */
-function heapUserProperties(user: FlagBridgeUser): Record<string, HeapScalar> {
-  const properties: Record<string, HeapScalar> = { ldUserId: user.id }
+function heapUserProperties(user: FlagBridgeUser, launchDarklyKey: string | undefined) {
+  const properties: Record<string, HeapScalar> = {}
+  if (launchDarklyKey !== undefined) properties.ldUserId = launchDarklyKey
   for (const [name, value] of Object.entries(publicTraits(user))) {
     if (value !== null) properties[name] = toHeapScalar(value as FlagValue)
   }
@@ -72,10 +86,18 @@ function isLoaded(api: HeapLike | undefined): api is HeapLike {
   return !!api && !Array.isArray(api) && api.loaded === true
 }
 
+/** Who heap.js says the visitor is: `getIdentity()` (Heap 5), `identity` (Heap 4); `undefined` when it can't say. */
+function heapIdentity(heap: HeapLike): string | null | undefined {
+  const identity = typeof heap.getIdentity === 'function' ? heap.getIdentity() : heap.identity
+  return typeof identity === 'string' || identity === null ? identity || null : undefined
+}
+
 /**
  * Heap over `window.heap`. Events wait in FlagBridge's queue while Heap is absent or
  * still the snippet's queue; each exposure is a `heap.track` plus the flag as an event
  * property, kept under the cookie budget (least recently exposed flags are evicted).
+ * Event properties outlive the page (Heap's cookie) but not the identity: a sign-out or
+ * another user removes them.
  *
  * @example
  * createHeapDestination() // uses window.heap when it loads
@@ -85,37 +107,83 @@ export function createHeapDestination({
   eventPropertyBudget = DEFAULT_HEAP_BUDGET,
   maxValueLength = DEFAULT_MAX_VALUE_LENGTH,
   pollInterval = 250,
+  loadTimeout = 10_000,
   storage = localStorageOrNull(),
   onError,
 }: HeapDestinationOptions = {}): AnalyticsDestination & { eventPropertySize(): number } {
   const listeners = new Set<() => void>()
   const budget = createEventPropertyBudget(eventPropertyBudget)
-  const lookup = (): HeapLike | undefined =>
-    typeof api === 'function' ? api() : (api ?? (globalThis as { heap?: HeapLike }).heap)
+  const lookup = (): HeapLike | undefined => {
+    const given = typeof api === 'function' ? api() : api
+    if (isLoaded(given)) return given
+    // The snippet's stub, or nothing: heap.js replaces window.heap when it loads.
+    const global = (globalThis as { heap?: HeapLike }).heap
+    return isLoaded(global) ? global : (given ?? global)
+  }
   let readySignalled = false
   let state: DestinationState = { status: isLoaded(lookup()) ? 'ready' : 'loading' }
   let timer: ReturnType<typeof setInterval> | undefined
+  let waitedSince: number | undefined
   let askedOnReady: HeapLike | undefined
-  let clearedPreviousPage = false
+  /** Whose flags the event properties hold; `undefined` until this page's first call. */
+  let owner: string | null | undefined
 
-  const readStoredKeys = (): string[] => {
+  const store = () => {
     try {
-      const keys = JSON.parse(storage?.getItem(STORAGE_KEY) ?? '[]')
-      return Array.isArray(keys) ? keys.filter((key): key is string => typeof key === 'string') : []
-    } catch {
-      return []
-    }
-  }
-  const storeKeys = () => {
-    try {
-      storage?.setItem(STORAGE_KEY, JSON.stringify(budget.keys()))
+      const stored: StoredProperties = { identity: owner ?? null, properties: budget.entries() }
+      storage?.setItem(STORAGE_KEY, JSON.stringify(stored))
     } catch {}
   }
-  // Runs before the first call of the page reaches Heap.
-  const clearPreviousPage = (heap: HeapLike) => {
-    if (clearedPreviousPage) return
-    clearedPreviousPage = true
-    for (const key of readStoredKeys()) heap.removeEventProperty(key)
+  const readStored = (): StoredProperties | undefined => {
+    try {
+      const stored = JSON.parse(storage?.getItem(STORAGE_KEY) ?? 'null') as StoredProperties | null
+      if (!stored || !Array.isArray(stored.properties)) return undefined
+      const properties = stored.properties.filter(
+        (entry): entry is [string, HeapScalar] =>
+          Array.isArray(entry) && typeof entry[0] === 'string' && isScalar(entry[1]),
+      )
+      return { identity: typeof stored.identity === 'string' ? stored.identity : null, properties }
+    } catch {
+      return undefined
+    }
+  }
+  const removeAll = (heap: HeapLike, keys: readonly string[]) => {
+    for (const key of keys) heap.removeEventProperty(key)
+  }
+  /**
+   * Before the page's first call: the event properties a previous page left in Heap's cookie
+   * are kept when they are this visitor's (the session ledger won't send those flags again),
+   * and removed when they are someone else's.
+   */
+  const startPage = (heap: HeapLike, identity: string | null) => {
+    if (owner !== undefined) return
+    owner = identity
+    const stored = readStored()
+    if (!stored) return
+    if (stored.identity !== identity) {
+      removeAll(
+        heap,
+        stored.properties.map(([key]) => key),
+      )
+      store()
+      return
+    }
+    for (const [key, value] of stored.properties) {
+      const { remove, tooLarge } = budget.set(key, value)
+      removeAll(heap, tooLarge ? [...remove, key] : remove)
+    }
+  }
+  const forget = (heap: HeapLike) => {
+    removeAll(heap, budget.keys())
+    budget.clear()
+    store()
+  }
+  /** The visitor changed: the previous one's flags must not ride on the next one's events. */
+  const switchOwner = (heap: HeapLike, identity: string | null) => {
+    startPage(heap, identity)
+    if (owner === identity) return
+    owner = identity
+    forget(heap)
   }
 
   const check = () => {
@@ -129,20 +197,27 @@ export function createHeapDestination({
         })
       } catch {}
     }
-    if (!isLoaded(heap) && !(readySignalled && heap)) return
+    if (!isLoaded(heap) && !(readySignalled && heap)) return waitedTooLong()
     stopPolling()
     if (state.status !== 'ready') {
       state = { status: 'ready' }
-      for (const listener of listeners) listener()
+      for (const listener of [...listeners]) listener()
     }
+  }
+  const waitedTooLong = () => {
+    waitedSince ??= Date.now()
+    if (state.status !== 'loading' || Date.now() - waitedSince < loadTimeout) return
+    const error = new FlagBridgeError(
+      'HEAP_NOT_LOADED',
+      `heap.js has not loaded after ${Math.round(loadTimeout / 1000)} s (blocked, or the snippet is missing): Heap events wait, bounded by tracking.maxQueueSize.`,
+    )
+    state = { status: 'error', error }
+    onError?.(error)
   }
   const stopPolling = () => {
     if (timer !== undefined) clearInterval(timer)
     timer = undefined
   }
-
-  const flagProperties = (call: Extract<DestinationCall, { kind: 'track' }>): EventPropertyChanges =>
-    budget.set(call.exposure.key, toHeapScalar(exposedValue(call.exposure, maxValueLength)))
 
   return {
     name: 'heap',
@@ -165,10 +240,15 @@ export function createHeapDestination({
         case 'identify':
           return {
             name: 'identify',
-            payload: { identity: call.user.id, userProperties: heapUserProperties(call.user) },
+            payload: {
+              identity: call.user.id,
+              userProperties: heapUserProperties(call.user, call.launchDarklyKey),
+            },
           }
         case 'reset':
           return { name: 'resetIdentity', payload: undefined }
+        case 'link':
+          return { name: 'addUserProperties', payload: { ldUserId: call.launchDarklyKey } }
         case 'track': {
           const { event, properties } = createHeapTrack(call.exposure, maxValueLength)
           return { name: event, payload: { properties } }
@@ -184,26 +264,47 @@ export function createHeapDestination({
         return undefined
       }
     },
+    reconcile(user) {
+      const heap = lookup()
+      if (!heap || !isLoaded(heap)) return false
+      const identity = user ? user.id : null
+      const persisted = heapIdentity(heap)
+      const reset = persisted !== undefined && persisted !== null && persisted !== identity
+      if (reset) heap.resetIdentity()
+      // Event properties a previous page stored for another identity go, whatever heap.js says.
+      startPage(heap, identity)
+      if (reset) forget(heap)
+      return reset
+    },
     send(call) {
       const heap = lookup()
       if (!heap) throw new Error('window.heap is not there')
-      clearPreviousPage(heap)
       switch (call.kind) {
-        case 'identify':
+        case 'identify': {
+          switchOwner(heap, call.user.id)
           heap.identify(call.user.id)
-          // ldUserId is the LaunchDarkly context key, which FlagBridge sets to the user id.
-          heap.addUserProperties(heapUserProperties(call.user))
+          const properties = heapUserProperties(call.user, call.launchDarklyKey)
+          if (Object.keys(properties).length > 0) heap.addUserProperties(properties)
           return
+        }
         case 'reset':
           heap.resetIdentity()
+          switchOwner(heap, null)
+          return
+        case 'link':
+          heap.addUserProperties({ ldUserId: call.launchDarklyKey })
           return
         case 'track': {
+          startPage(heap, call.exposure.user ? call.exposure.user.id : null)
           const { event, properties } = createHeapTrack(call.exposure, maxValueLength)
           heap.track(event, properties)
-          const { add, remove, tooLarge } = flagProperties(call)
-          for (const key of remove) heap.removeEventProperty(key)
+          const { add, remove, tooLarge } = budget.set(
+            call.exposure.key,
+            toHeapScalar(exposedValue(call.exposure, maxValueLength)),
+          )
+          removeAll(heap, remove)
           if (add) heap.addEventProperties(add)
-          if (add || remove.length > 0) storeKeys()
+          if (add || remove.length > 0) store()
           if (tooLarge) {
             onError?.(
               new FlagBridgeError(

@@ -66,6 +66,8 @@ export function createEventPropertyBudget(budget = DEFAULT_HEAP_BUDGET) {
       entries.set(key, { value, size })
       return { add: unchanged ? undefined : { [key]: value }, remove: evicted }
     },
+    /** The properties held now, oldest first. */
+    entries: (): Array<[string, HeapScalar]> => [...entries].map(([key, { value }]) => [key, value]),
     /** The encoded size of all properties held now. */
     size: () => total,
     keys: () => [...entries.keys()],

@@ -36,19 +36,16 @@ export type { HeapDestinationOptions, HeapLike } from './heapDestination'
 export { createHeapDestination } from './heapDestination'
 export type { EventPropertyBudget, EventPropertyChanges } from './heapEventProperties'
 export { createEventPropertyBudget, DEFAULT_HEAP_BUDGET } from './heapEventProperties'
+export type { LaunchDarklyContext } from './launchDarklyContext'
+export { isSameContext, toLaunchDarklyContext } from './launchDarklyContext'
 export type {
   FlagUsedInspector,
   LaunchDarklyBootstrap,
   LaunchDarklyClientLike,
-  LaunchDarklyContext,
   LaunchDarklyFlagUsedInspector,
   LaunchDarklyVendorOptions,
 } from './launchDarklyVendor'
-export {
-  createFlagUsedInspector,
-  createLaunchDarklyVendor,
-  toLaunchDarklyContext,
-} from './launchDarklyVendor'
+export { createFlagUsedInspector, createLaunchDarklyVendor } from './launchDarklyVendor'
 export type { SegmentAnalyticsLike, SegmentDestinationOptions, SegmentSource } from './segmentDestination'
 export { createSegmentDestination } from './segmentDestination'
 export type { StaticFlag, StaticVendor } from './staticVendor'

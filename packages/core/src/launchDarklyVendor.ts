@@ -1,18 +1,15 @@
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagValue, VendorEvaluation } from './evaluation'
+import { isSameContext, type LaunchDarklyContext, toLaunchDarklyContext } from './launchDarklyContext'
+import { createContextSwitch } from './launchDarklyContextSwitch'
 import type { FlagBridgeUser } from './user'
-import { type FlagVendor, listenTo, notServed, type SdkEvaluation, type VendorState } from './vendor'
-
-/** A LaunchDarkly single-kind user context, as `identify` takes it. */
-export interface LaunchDarklyContext {
-  kind: 'user'
-  key?: string
-  anonymous?: boolean
-  name?: string
-  email?: string
-  _meta?: { privateAttributes?: string[] }
-  [attribute: string]: unknown
-}
+import {
+  attachClientEvents,
+  type FlagVendor,
+  notServed,
+  type SdkEvaluation,
+  type VendorState,
+} from './vendor'
 
 interface LaunchDarklyDetail {
   value: unknown
@@ -25,7 +22,7 @@ export interface LaunchDarklyClientLike {
   variationDetail(key: string, defaultValue?: any): LaunchDarklyDetail
   allFlags(): Record<string, unknown>
   identify(context: any): Promise<unknown>
-  getContext?(): object | undefined
+  getContext?(): object | null | undefined
   waitForInitialization(timeout?: number): Promise<void>
   on(event: string, listener: (...args: any[]) => void, context?: unknown): void
   off(event: string, listener: (...args: any[]) => void, context?: unknown): void
@@ -37,16 +34,6 @@ export interface LaunchDarklyBootstrap {
   $flagsState?: Record<string, { variation?: number; version?: number; reason?: { kind?: string } }>
 }
 
-/** `{ id, name, email, attributes, privateAttributes }` → `{ kind: 'user', key, name, email, ...attributes, _meta }`; anonymous when no user. */
-export function toLaunchDarklyContext(user: FlagBridgeUser | undefined): LaunchDarklyContext {
-  if (!user) return { kind: 'user', anonymous: true }
-  const context: LaunchDarklyContext = { ...user.attributes, kind: 'user', key: user.id }
-  if (user.name !== undefined) context.name = user.name
-  if (user.email !== undefined) context.email = user.email
-  if (user.privateAttributes?.length) context._meta = { privateAttributes: [...user.privateAttributes] }
-  return context
-}
-
 export interface LaunchDarklyVendorOptions {
   /** Flags to serve before (or, on the server, instead of) the client. */
   bootstrap?: LaunchDarklyBootstrap | undefined
@@ -54,6 +41,11 @@ export interface LaunchDarklyVendorOptions {
   timeout?: number | undefined
   /** The inspector the client was created with, to track the app's own evaluations. */
   flagUsed?: FlagUsedInspector | undefined
+  /**
+   * The context the client was created with (`initialize(id, context)`), trusted until the
+   * client's `getContext()` answers. Without it, flags are attributed from `getContext()` alone.
+   */
+  context?: LaunchDarklyContext | undefined
 }
 
 /** An entry for LaunchDarkly's `inspectors` option that reports every `variation` call. */
@@ -118,8 +110,12 @@ export type FlagUsedInspector = ReturnType<typeof createFlagUsedInspector>
  * LaunchDarkly wrote them (no camelCase). Without a client (server rendering), flags
  * are served from `bootstrap`.
  *
+ * Attribution: a value is served for a user only while the client evaluates for that user's
+ * context (`getContext()`). While an `identify` is under way the flag is `loading`; after one
+ * failed it is in error (and retried with backoff); never the previous user's value.
+ *
  * @example
- * const vendor = createLaunchDarklyVendor(ldClient, { bootstrap })
+ * const vendor = createLaunchDarklyVendor(ldClient, { bootstrap, context: toLaunchDarklyContext(user) })
  */
 export function createLaunchDarklyVendor(
   client: LaunchDarklyClientLike | undefined,
@@ -128,15 +124,15 @@ export function createLaunchDarklyVendor(
   const { bootstrap, timeout = 5_000, flagUsed = createFlagUsedInspector() } = options
   const listeners = new Set<(keys: readonly string[] | undefined) => void>()
   let state: VendorState = { status: bootstrap ? 'ready' : 'loading' }
-  let identifying = 0
 
   const emit = (keys: readonly string[] | undefined) => {
-    for (const listener of listeners) listener(keys)
+    for (const listener of [...listeners]) listener(keys)
   }
   const setState = (next: VendorState) => {
     state = next
     emit(undefined)
   }
+  const contexts = client && createContextSwitch(client, options.context, () => emit(undefined))
   const onReady = () => setState({ status: 'ready', fetchedAt: new Date() })
   const onFailed = (error: unknown) =>
     setState({
@@ -149,11 +145,14 @@ export function createLaunchDarklyVendor(
   }
 
   let detach: (() => void) | undefined
+  let waitedForInitialization = false
   const attach = () => {
     if (detach || !client) return
     try {
       // 'ready' also fires after 'failed'; 'initialized' means flags arrived.
-      detach = listenTo(client, { initialized: onReady, failed: onFailed, change: onChange })
+      detach = attachClientEvents(client, { initialized: onReady, failed: onFailed, change: onChange })
+      if (waitedForInitialization) return
+      waitedForInitialization = true
       client.waitForInitialization(timeout / 1000).then(onReady, (error) => {
         // Keep serving bootstrapped flags; a late 'initialized' still switches to ready.
         if (state.status !== 'ready' || !bootstrap) onFailed(error)
@@ -163,6 +162,21 @@ export function createLaunchDarklyVendor(
       detach ??= () => {}
       onFailed(error)
     }
+  }
+  const stop = () => {
+    detach?.()
+    detach = undefined
+    contexts?.cancelRetry()
+  }
+
+  /** Why `user`'s flags can't be read from the client now, or `undefined` when they can. */
+  const notServedFor = (user: FlagBridgeUser | undefined): VendorEvaluation | undefined => {
+    if (!contexts) return undefined
+    const target = toLaunchDarklyContext(user)
+    if (contexts.current() === undefined || contexts.isOn(target)) return undefined
+    const wanted = contexts.wanted()
+    const failure = wanted && isSameTarget(wanted, target) ? contexts.failure() : undefined
+    return { ...notServed(failure), loading: !failure }
   }
 
   const fromBootstrap = (key: string): VendorEvaluation => {
@@ -180,8 +194,10 @@ export function createLaunchDarklyVendor(
     provider: 'launchdarkly',
     serverEvaluate: fromBootstrap,
     // variationDetail() would count as an evaluation in LaunchDarkly's own analytics; allFlags() doesn't.
-    peek(key) {
+    peek(key, user) {
       if (!client) return fromBootstrap(key)
+      const elsewhere = notServedFor(user)
+      if (elsewhere) return elsewhere
       try {
         const flags = client.allFlags()
         return Object.hasOwn(flags, key) ? { value: flags[key] as FlagValue, isDefault: false } : notServed()
@@ -189,8 +205,10 @@ export function createLaunchDarklyVendor(
         return notServed(toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly', error))
       }
     },
-    evaluate(key): VendorEvaluation {
+    evaluate(key, _defaultValue, user): VendorEvaluation {
       if (!client) return fromBootstrap(key)
+      const elsewhere = notServedFor(user)
+      if (elsewhere) return elsewhere
       try {
         const detail = flagUsed.mute(() => client.variationDetail(key, null))
         if (detail.variationIndex == null && (detail.value === null || detail.value === undefined)) {
@@ -220,46 +238,38 @@ export function createLaunchDarklyVendor(
         return []
       }
     },
-    state: () => (identifying > 0 && state.status === 'ready' ? { ...state, status: 'loading' } : state),
+    state() {
+      if (!contexts?.switching()) return state
+      const failure = contexts.failure()
+      return failure ? { ...state, status: 'error', error: failure } : { ...state, status: 'loading' }
+    },
+    contextKey(user) {
+      const current = contexts?.current() as { key?: unknown } | undefined
+      if (!current || !contexts?.isOn(toLaunchDarklyContext(user))) return undefined
+      return typeof current.key === 'string' ? current.key : undefined
+    },
     subscribe(listener) {
       listeners.add(listener)
       attach()
       return () => {
         listeners.delete(listener)
+        // The last reader gone (the provider unmounted): nothing of ours stays on the app's client.
+        if (listeners.size === 0) stop()
       }
     },
     subscribeToSdkEvaluations: flagUsed.subscribe,
-    async identify(user) {
-      if (!client) return
-      const target = toLaunchDarklyContext(user)
-      // Already there (the client was created with this context): no flag request, no loading state.
-      if (isCurrentContext(client, target)) return
-      identifying++
-      emit(undefined)
-      try {
-        await client.identify(target)
-      } catch (error) {
-        throw toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly could not switch users', error)
-      } finally {
-        identifying--
-        emit(undefined)
-      }
+    identify(user) {
+      if (!contexts) return Promise.resolve()
+      return contexts.switchTo(toLaunchDarklyContext(user))
     },
     dispose() {
-      detach?.()
-      detach = undefined
+      stop()
+      contexts?.dispose()
     },
   }
 }
 
-function isCurrentContext(client: LaunchDarklyClientLike, target: LaunchDarklyContext): boolean {
-  let current: Record<string, unknown> | undefined
-  try {
-    current = client.getContext?.() as Record<string, unknown> | undefined
-  } catch {
-    return false
-  }
-  if (!current) return false
-  if (target.anonymous) return current.anonymous === true
-  return JSON.stringify(current) === JSON.stringify(target)
+/** Two requests for the same user: the same context FlagBridge would send. */
+function isSameTarget(a: LaunchDarklyContext, b: LaunchDarklyContext): boolean {
+  return a.anonymous ? b.anonymous === true : isSameContext(a, b)
 }

@@ -1,15 +1,37 @@
 import type { AnalyticsDestination, DestinationCall, DestinationState } from './destination'
 import { toFlagBridgeError } from './errors'
 import { createSegmentTrack, DEFAULT_MAX_VALUE_LENGTH } from './exposure'
-import { publicTraits } from './user'
+import { type FlagBridgeUser, publicTraits } from './user'
 
 /** The part of an `@segment/analytics-next` `Analytics` instance FlagBridge uses. */
 export interface SegmentAnalyticsLike {
   track(event: string, properties?: object, options?: object): unknown
   identify(userId: string, traits?: object): unknown
   reset(): unknown
-  /** analytics-next's persisted user, read by the overlay. */
+  /** analytics-next's persisted user: reconciled with FlagBridge's on each page, shown by the overlay. */
   user?(): { id?(): string | null | undefined; anonymousId?(): string | null | undefined }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function'
+}
+
+/** What analytics-next's `track`/`identify` resolve with: a Context that says whether delivery failed. */
+interface DeliveredContext {
+  failedDelivery?(): { reason: unknown } | undefined
+}
+
+/**
+ * analytics-next resolves `track()` even when it gave up on the event (a 4xx from the API,
+ * retries exhausted): the Context's `failedDelivery()` says so. Those are failures, with the reason.
+ */
+function failedDelivery(result: unknown): unknown {
+  if (!isThenable(result)) return result
+  return Promise.resolve(result).then((ctx) => {
+    const failure = (ctx as DeliveredContext | undefined)?.failedDelivery?.()
+    if (failure) throw failure.reason ?? new Error('Segment did not deliver the event')
+    return ctx
+  })
 }
 
 /** An `Analytics` instance, an `AnalyticsBrowser` (thenable of `[analytics, context]`), or a promise of either. */
@@ -19,10 +41,6 @@ export type SegmentSource =
 
 export interface SegmentDestinationOptions {
   maxValueLength?: number
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function'
 }
 
 /**
@@ -70,11 +88,17 @@ export function createSegmentDestination(
         return { name: 'identify', payload: { userId: call.user.id, traits: publicTraits(call.user) } }
       case 'reset':
         return { name: 'reset', payload: undefined }
+      case 'link':
+        return undefined
       case 'track': {
         const { event, properties, options } = createSegmentTrack(call.exposure, maxValueLength)
         return { name: event, payload: { properties, context: options.context } }
       }
     }
+  }
+  const persistedUserId = () => {
+    const id = analytics?.user?.().id?.()
+    return typeof id === 'string' && id !== '' ? id : undefined
   }
 
   return {
@@ -93,17 +117,26 @@ export function createSegmentDestination(
         return undefined
       }
     },
+    reconcile(user: FlagBridgeUser | undefined) {
+      // analytics-next keeps the userId in a cookie and localStorage (ajs_user_id) across pages.
+      const persisted = persistedUserId()
+      if (persisted === undefined || persisted === user?.id) return false
+      analytics!.reset()
+      return true
+    },
     send(call) {
       if (!analytics) throw new Error('Segment is not loaded yet')
       switch (call.kind) {
         case 'identify':
-          return analytics.identify(call.user.id, publicTraits(call.user)) as PromiseLike<unknown>
+          return failedDelivery(analytics.identify(call.user.id, publicTraits(call.user)))
         case 'reset':
           analytics.reset()
           return
+        case 'link':
+          return
         case 'track': {
           const { event, properties, options } = createSegmentTrack(call.exposure, maxValueLength)
-          return analytics.track(event, properties, options) as PromiseLike<unknown>
+          return failedDelivery(analytics.track(event, properties, options))
         }
       }
     },

@@ -46,8 +46,16 @@ export interface FlagVendor {
    * the vendor says which (LaunchDarkly), or is `undefined` for "anything may have changed".
    */
   subscribe(listener: (keys: readonly string[] | undefined) => void): () => void
-  /** Switches the vendor to a new user; resolves once flags for that user are in. */
+  /**
+   * Switches the vendor to a new user; resolves once flags for that user are in (or a later
+   * switch replaced it), rejects when the switch failed. The latest call wins.
+   */
   identify(user: FlagBridgeUser | undefined): Promise<void>
+  /**
+   * The key the vendor's own analytics know `user` by while it evaluates for them
+   * (LaunchDarkly's context key, generated for anonymous visitors), else `undefined`.
+   */
+  contextKey?(user: FlagBridgeUser | undefined): string | undefined
   /** Evaluations made by the app directly through the SDK. */
   subscribeToSdkEvaluations?(listener: (evaluation: SdkEvaluation) => void): () => void
   /** Stops listening to the client; the client itself belongs to whoever created it. */
@@ -70,7 +78,7 @@ interface EventSource {
  * throws. When the client refuses one, the ones already added are removed before the error
  * goes to the caller, so nothing stays attached.
  */
-export function listenTo(
+export function attachClientEvents(
   client: EventSource,
   handlers: Record<string, (...args: any[]) => void>,
 ): () => void {

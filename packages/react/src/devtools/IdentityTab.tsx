@@ -36,7 +36,7 @@ function describeIdentify(destination: AnalyticsDestination, user: FlagBridgeUse
   if (!user) return undefined
   try {
     // describe() is pure: the exact payload identify sends (private attributes already left out).
-    return destination.describe({ kind: 'identify', user }).payload
+    return destination.describe({ kind: 'identify', user })?.payload
   } catch {
     return undefined
   }

@@ -6,41 +6,62 @@ import {
   publicTraits,
 } from '@flagbridge/core'
 
+/**
+ * Who an event is attributed to, as Segment stamps it: `userId` once identified (`null` for
+ * anonymous visitors), and an `anonymousId` that a reset replaces.
+ */
+export interface RecordedIdentity {
+  userId: string | null
+  anonymousId: string
+}
+
 /** One call a destination received, in the shape Segment would get it. */
 export type RecordedEvent =
-  | { type: 'identify'; userId: string; traits: Record<string, unknown> }
+  | ({ type: 'identify'; userId: string; traits: Record<string, unknown> } & RecordedIdentity)
   | { type: 'reset' }
-  | {
+  | ({
       type: 'track'
       event: string
       properties: ReturnType<typeof createSegmentTrack>['properties']
       heapProperties: ReturnType<typeof createHeapTrack>['properties']
       context: ReturnType<typeof createSegmentTrack>['options']['context']
       overridden: boolean
-    }
+    } & RecordedIdentity)
 
 /**
  * An analytics destination that records what FlagBridge would send, for tests and demos.
- * Pass it to `<TestFlagBridgeProvider recorder={recorder}>`.
+ * Pass it to `<TestFlagBridgeProvider recorder={recorder}>`. Like Segment, it stamps each
+ * event with the identity of the moment it was sent: `userId` after an identify, and an
+ * `anonymousId` (`anonymous-1`, then `anonymous-2` after a reset, …).
  *
  * @example
  * const recorder = createEventRecorder()
- * render(<TestFlagBridgeProvider flags={{ beta: true }} recorder={recorder}><Banner /></TestFlagBridgeProvider>)
- * expect(recorder.tracks().map((event) => event.properties.feature_flag_key)).toEqual(['beta'])
+ * render(
+ *   <TestFlagBridgeProvider flags={{ beta: true }} user={{ id: 'u1' }} recorder={recorder}>
+ *     <Banner />
+ *   </TestFlagBridgeProvider>,
+ * )
+ * expect(recorder.tracks().map((event) => [event.userId, event.properties.feature_flag_key])).toEqual([
+ *   ['u1', 'beta'],
+ * ])
  */
 export function createEventRecorder(options: { name?: string; maxValueLength?: number } = {}) {
   const events: RecordedEvent[] = []
   const listeners = new Set<(event: RecordedEvent) => void>()
+  let anonymousIds = 1
+  const identity: RecordedIdentity = { userId: null, anonymousId: 'anonymous-1' }
   const record = (event: RecordedEvent) => {
     events.push(event)
     for (const listener of [...listeners]) listener(event)
   }
-  const toEvent = (call: DestinationCall): RecordedEvent => {
+  const toEvent = (call: DestinationCall): RecordedEvent | undefined => {
     switch (call.kind) {
       case 'identify':
-        return { type: 'identify', userId: call.user.id, traits: publicTraits(call.user) }
+        return { type: 'identify', ...identity, userId: call.user.id, traits: publicTraits(call.user) }
       case 'reset':
         return { type: 'reset' }
+      case 'link':
+        return undefined
       case 'track': {
         const {
           event,
@@ -49,6 +70,7 @@ export function createEventRecorder(options: { name?: string; maxValueLength?: n
         } = createSegmentTrack(call.exposure, options.maxValueLength)
         return {
           type: 'track',
+          ...identity,
           event,
           properties,
           heapProperties: createHeapTrack(call.exposure, options.maxValueLength).properties,
@@ -58,6 +80,14 @@ export function createEventRecorder(options: { name?: string; maxValueLength?: n
       }
     }
   }
+  /** Segment's bookkeeping: identify sets the userId, reset forgets it and starts a new anonymousId. */
+  const apply = (event: RecordedEvent) => {
+    if (event.type === 'identify') identity.userId = event.userId
+    if (event.type === 'reset') {
+      identity.userId = null
+      identity.anonymousId = `anonymous-${++anonymousIds}`
+    }
+  }
 
   const destination: AnalyticsDestination = {
     name: options.name ?? 'recorder',
@@ -65,10 +95,13 @@ export function createEventRecorder(options: { name?: string; maxValueLength?: n
     subscribe: () => () => {},
     describe(call) {
       const event = toEvent(call)
-      return { name: event.type === 'track' ? event.event : event.type, payload: event }
+      return event && { name: event.type === 'track' ? event.event : event.type, payload: event }
     },
     send(call) {
-      record(toEvent(call))
+      const event = toEvent(call)
+      if (!event) return undefined
+      apply(event)
+      record(event)
       return undefined
     },
   }

@@ -53,7 +53,7 @@ function ClientSideIdBinding({
   const bridge = useBridge('FlagBridgeProvider')
   // The client is shared per client-side ID (see launchDarklyClients), so a second call is free.
   const [{ entry, vendor }] = useState(() => start(config, bridge.user()))
-  useRegisterVendor('launchdarkly', vendor, { user: entry?.user })
+  useRegisterVendor('launchdarkly', vendor)
   useEffect(() => {
     if (!entry) return
     retainLaunchDarklyClient(entry)

@@ -43,9 +43,10 @@ export function getLaunchDarklyClient(
   const existing = entries.get(clientSideID)
   if (existing) return existing
   const flagUsed = createFlagUsedInspector()
+  const context = toLaunchDarklyContext(user)
   const client = initialize(
     clientSideID,
-    toLaunchDarklyContext(user) as never,
+    context as never,
     {
       ...options,
       wrapperName: 'flagbridge-react',
@@ -62,6 +63,8 @@ export function getLaunchDarklyClient(
       bootstrap: bootstrapOf(options),
       timeout: timeoutSeconds * 1000,
       flagUsed,
+      // Trusted until the client says which context it has processed (getContext()).
+      context,
     }),
     user,
     retained: 0,

@@ -8,19 +8,15 @@ import { useIsomorphicLayoutEffect } from '../useIsomorphicLayoutEffect'
  * already read served values in their first render (nothing is subscribed yet, so no
  * one is notified mid-render); afterwards, and for any change, in a layout effect.
  */
-export function useRegisterVendor(
-  provider: FlagProvider,
-  vendor: FlagVendor,
-  identifiedAs?: { user: unknown },
-) {
+export function useRegisterVendor(provider: FlagProvider, vendor: FlagVendor) {
   const bridge = useBridge('FlagBridgeProvider')
   if (bridge.store.vendor(provider) === undefined && !bridge.connected()) {
-    bridge.setVendor(provider, vendor, identifiedAs)
+    bridge.setVendor(provider, vendor)
   }
   // Survives StrictMode's unmount and remount, unlike a variable inside the effect.
   const mounted = useRef(false)
   useIsomorphicLayoutEffect(() => {
-    bridge.setVendor(provider, vendor, identifiedAs)
+    bridge.setVendor(provider, vendor)
     mounted.current = true
     return () => {
       mounted.current = false
@@ -30,6 +26,5 @@ export function useRegisterVendor(
           bridge.setVendor(provider, undefined)
       })
     }
-    // identifiedAs describes the vendor's creation; it only matters when the vendor changes.
   }, [bridge, provider, vendor])
 }

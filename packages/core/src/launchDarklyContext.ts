@@ -1,0 +1,45 @@
+import type { FlagBridgeUser } from './user'
+
+/** A LaunchDarkly single-kind user context, as `identify` takes it. */
+export interface LaunchDarklyContext {
+  kind: 'user'
+  key?: string
+  anonymous?: boolean
+  name?: string
+  email?: string
+  _meta?: { privateAttributes?: string[] }
+  [attribute: string]: unknown
+}
+
+/** `{ id, name, email, attributes, privateAttributes }` → `{ kind: 'user', key, name, email, ...attributes, _meta }`; anonymous when no user. */
+export function toLaunchDarklyContext(user: FlagBridgeUser | undefined): LaunchDarklyContext {
+  if (!user) return { kind: 'user', anonymous: true }
+  const context: LaunchDarklyContext = { ...user.attributes, kind: 'user', key: user.id }
+  if (user.name !== undefined) context.name = user.name
+  if (user.email !== undefined) context.email = user.email
+  if (user.privateAttributes?.length) context._meta = { privateAttributes: [...user.privateAttributes] }
+  return context
+}
+
+/**
+ * Whether the client's context (`getContext()`) is the one FlagBridge asked for. An anonymous
+ * request matches any anonymous context (LaunchDarkly adds the key it generated); any other
+ * is compared attribute by attribute, in any order.
+ */
+export function isSameContext(wanted: LaunchDarklyContext, actual: object): boolean {
+  const current = actual as Record<string, unknown>
+  if (wanted.anonymous) return current.kind === 'user' && current.anonymous === true
+  return canonical(wanted) === canonical(current)
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.keys(value)
+      .filter((name) => (value as Record<string, unknown>)[name] !== undefined)
+      .sort()
+      .map((name) => `${JSON.stringify(name)}:${canonical((value as Record<string, unknown>)[name])}`)
+    return `{${entries.join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'undefined'
+}
