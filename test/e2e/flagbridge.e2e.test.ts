@@ -332,17 +332,22 @@ describe('FlagBridge in Chromium with the real SDKs', () => {
       flag_provider: 'launchdarkly',
     })
     expect(segmentEvents(server, 'identify')).toEqual([])
-    // No identity calls for an anonymous visitor (the reload may remove the last page's flag properties).
-    expect(
-      heapCalls(server).filter((call) =>
-        ['identify', 'addUserProperties', 'resetIdentity'].includes(call.name),
-      ),
-    ).toEqual([])
-    for (const call of heapCalls(server, 'track')) expect(call.identity).toBeNull()
-    // LaunchDarkly was asked for an anonymous context.
+    // LaunchDarkly was asked for an anonymous context, with the key it generated (and kept across the reload).
     const contexts = server.of('ld-evalx', 200).map((request) => request.body as Record<string, unknown>)
     expect(contexts.length).toBeGreaterThanOrEqual(1)
     for (const context of contexts) expect(context).toMatchObject({ kind: 'user', anonymous: true })
+    const ldKey = contexts[0]!.key
+    for (const context of contexts) expect(context.key).toBe(ldKey)
+    // Heap never identifies an anonymous visitor; it learns LaunchDarkly's key for them, once per page.
+    expect(
+      heapCalls(server)
+        .filter((call) => ['identify', 'addUserProperties', 'resetIdentity'].includes(call.name))
+        .map((call) => [call.name, call.args]),
+    ).toEqual([
+      ['addUserProperties', [{ ldUserId: ldKey }]],
+      ['addUserProperties', [{ ldUserId: ldKey }]],
+    ])
+    for (const call of heapCalls(server, 'track')) expect(call.identity).toBeNull()
     const perLoad = [
       exposureId(null, 'configcat', 'new-checkout', 'cc-checkout-on'),
       exposureId(null, 'launchdarkly', 'banner-text', '0'),
@@ -403,22 +408,30 @@ describe('FlagBridge in Chromium with the real SDKs', () => {
       .filter((call) => call.name !== 'addEventProperties' && call.name !== 'removeEventProperty')
       .map((call) =>
         call.name === 'track'
-          ? `track:${call.identity}`
-          : `${call.name}:${call.args[0]?.ldUserId ?? call.args[0] ?? ''}`,
+          ? `track:${call.identity}:${call.args[1]?.flag_provider}`
+          : call.name === 'addUserProperties'
+            ? `addUserProperties:${Object.keys(call.args[0] ?? {}).join(',')}:${call.args[0]?.ldUserId ?? ''}`
+            : `${call.name}:${call.args[0] ?? ''}`,
       )
+    const anonymousKey = server.of('ld-evalx', 200).at(-1)!.body as { key: string }
     expect(heapSequence).toEqual([
+      // The client was created for user-1: ldUserId travels with the traits.
       'identify:user-1',
-      'addUserProperties:user-1',
-      'track:user-1',
-      'track:user-1',
+      'addUserProperties:ldUserId,name,country,plan:user-1',
+      'track:user-1:configcat',
+      'track:user-1:launchdarkly',
       'resetIdentity:',
+      // LaunchDarkly is still fetching user-2's flags: traits first, ldUserId once it evaluates for user-2,
+      // and only then LaunchDarkly's exposure.
       'identify:user-2',
-      'addUserProperties:user-2',
-      'track:user-2',
-      'track:user-2',
+      'addUserProperties:name,plan:',
+      'track:user-2:configcat',
+      'addUserProperties:ldUserId:user-2',
+      'track:user-2:launchdarkly',
       'resetIdentity:',
-      'track:null',
-      'track:null',
+      'track:null:configcat',
+      `addUserProperties:ldUserId:${anonymousKey.key}`,
+      'track:null:launchdarkly',
     ])
     account({
       segment: [
