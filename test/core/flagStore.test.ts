@@ -185,41 +185,131 @@ describe('overrides and types', () => {
   })
 })
 
-describe('routing while a vendor loads', () => {
-  test('a preferred vendor still loading is waited for instead of serving the other vendor first', async () => {
+describe('routing never depends on who is still loading', () => {
+  test('first visit: a bootstrapped LaunchDarkly flag is served at once while ConfigCat (no cache) loads', async () => {
     const { createStaticVendor } = await import('@flagbridge/core')
-    const configcat = createStaticVendor('configcat', { shared: 'from configcat' })
+    const configcat = createStaticVendor('configcat', {}, { status: 'loading' })
+    const launchdarkly = createStaticVendor('launchdarkly', { banner: 'from launchdarkly', shared: 'ld' })
+    const store = createFlagStore({ vendors: { configcat, launchdarkly } })
+    expect(store.getEvaluation('banner', '')).toMatchObject({
+      value: 'from launchdarkly',
+      provider: 'launchdarkly',
+      loading: false,
+    })
+    // Nobody knows it yet: ConfigCat (the default) is waited for.
+    expect(store.getEvaluation('checkout', false)).toMatchObject({ provider: 'configcat', loading: true })
+    expect(store.getEvaluation('shared', '')).toMatchObject({ value: 'ld', provider: 'launchdarkly' })
+    const shown = ['banner', 'checkout', 'shared'].map((key) => store.subscribe(key, () => {}))
+
+    // ConfigCat arrives knowing checkout and shared: checkout is ConfigCat's; shared stays where it was shown.
+    configcat.setFlag('checkout', true)
+    configcat.setFlag('shared', 'cc')
+    configcat.setState({ status: 'ready' })
+    expect(store.getEvaluation('checkout', false)).toMatchObject({ value: true, provider: 'configcat' })
+    expect(store.getEvaluation('shared', '')).toMatchObject({ value: 'ld', provider: 'launchdarkly' })
+    expect(store.getEvaluation('banner', '')).toMatchObject({ value: 'from launchdarkly' })
+    for (const unsubscribe of shown) unsubscribe()
+  })
+
+  test('routing.default launchdarkly: ConfigCat’s own flags never flip to a default while LaunchDarkly loads or identifies', async () => {
+    const { createStaticVendor } = await import('@flagbridge/core')
+    const configcat = createStaticVendor('configcat', { 'cc-only': 'from configcat' })
     const launchdarkly = createStaticVendor('launchdarkly', {}, { status: 'loading' })
     const store = createFlagStore({
       vendors: { configcat, launchdarkly },
       routing: { default: 'launchdarkly' },
     })
+    const seen: unknown[] = []
+    store.subscribe('cc-only', () => seen.push(store.getEvaluation('cc-only', '').value))
+    const first = store.getEvaluation('cc-only', '')
+    expect(first).toMatchObject({ value: 'from configcat', provider: 'configcat', loading: false })
+
+    launchdarkly.setFlag('ld-only', 'x')
+    launchdarkly.setState({ status: 'ready' })
+    // An identify: LaunchDarkly loads again.
+    launchdarkly.setState({ status: 'loading' })
+    launchdarkly.setState({ status: 'ready' })
+    expect(store.getEvaluation('cc-only', '')).toBe(first)
+    expect(seen).toEqual([])
+  })
+
+  test('returning visit: with ConfigCat’s cache both vendors are ready, and a key both know goes to the default', async () => {
+    const { createStaticVendor } = await import('@flagbridge/core')
+    const configcat = createStaticVendor('configcat', { shared: 'cc' })
+    const launchdarkly = createStaticVendor('launchdarkly', { shared: 'ld' })
+    expect(
+      createFlagStore({ vendors: { configcat, launchdarkly } }).getEvaluation('shared', ''),
+    ).toMatchObject({
+      value: 'cc',
+      provider: 'configcat',
+    })
+    expect(
+      createFlagStore({
+        vendors: { configcat, launchdarkly },
+        routing: { default: 'launchdarkly' },
+      }).getEvaluation('shared', ''),
+    ).toMatchObject({ value: 'ld', provider: 'launchdarkly' })
+  })
+
+  test('vendor down: its flags stay with it, in error, rather than moving to the other vendor', async () => {
+    const { createStaticVendor, FlagBridgeError } = await import('@flagbridge/core')
+    const configcat = createStaticVendor('configcat', { shared: 'cc' })
+    const launchdarkly = createStaticVendor('launchdarkly', { shared: 'ld' })
+    const store = createFlagStore({ vendors: { configcat, launchdarkly } })
+    store.subscribe('shared', () => {})
+    expect(store.getEvaluation('shared', '')).toMatchObject({ value: 'cc', provider: 'configcat' })
+    configcat.setState({ status: 'error', error: new FlagBridgeError('VENDOR_ERROR', 'down') })
     expect(store.getEvaluation('shared', '')).toMatchObject({
       value: '',
-      provider: 'launchdarkly',
-      loading: true,
-    })
-
-    // LaunchDarkly arrives without the key: ConfigCat, which knows it, serves it.
-    launchdarkly.setState({ status: 'ready' })
-    expect(store.getEvaluation('shared', '')).toMatchObject({
-      value: 'from configcat',
       provider: 'configcat',
-      loading: false,
+      error: { code: 'VENDOR_ERROR' },
     })
   })
 
-  test('without routing.default, ConfigCat wins ties, so a loading ConfigCat is waited for', async () => {
+  test('server snapshots route from what both sides know (bootstrapped flags), and the client keeps that vendor', async () => {
     const { createStaticVendor } = await import('@flagbridge/core')
-    const configcat = createStaticVendor('configcat', {}, { status: 'loading' })
-    const launchdarkly = createStaticVendor('launchdarkly', { shared: 'from launchdarkly' })
+    // On the client ConfigCat is ready from its cache; on the server it had nothing.
+    const configcat = createStaticVendor('configcat', { shared: 'cc', 'cc-only': true })
+    const launchdarkly = {
+      ...createStaticVendor('launchdarkly', { shared: 'ld' }),
+      serverEvaluate: (key: string) =>
+        key === 'shared' ? { value: 'ld', isDefault: false } : { value: undefined, isDefault: true },
+    }
     const store = createFlagStore({ vendors: { configcat, launchdarkly } })
-    expect(store.getEvaluation('shared', '')).toMatchObject({ provider: 'configcat', loading: true })
-    configcat.setFlag('shared', 'from configcat')
-    configcat.setState({ status: 'ready' })
-    expect(store.getEvaluation('shared', '')).toMatchObject({
-      value: 'from configcat',
+    expect(store.getServerEvaluation('shared', '')).toMatchObject({ value: 'ld', provider: 'launchdarkly' })
+    expect(store.getServerEvaluation('cc-only', false)).toMatchObject({
+      value: false,
       provider: 'configcat',
+      loading: true,
     })
+    // After hydration: the key the server showed from LaunchDarkly stays there.
+    expect(store.getEvaluation('shared', '')).toMatchObject({ value: 'ld', provider: 'launchdarkly' })
+    expect(store.getEvaluation('cc-only', false)).toMatchObject({ value: true, provider: 'configcat' })
+  })
+})
+
+describe('snapshots nobody reads', () => {
+  test('are not re-evaluated on changes, are correct when read again, and are dropped after the last reader left', async () => {
+    const evaluated: string[] = []
+    const vendor = liveVendor('configcat', { a: 1, b: 2 })
+    const evaluate = vendor.evaluate
+    vendor.evaluate = (key, defaultValue, user) => {
+      evaluated.push(key)
+      return evaluate(key, defaultValue, user)
+    }
+    const store = createFlagStore({ vendors: { configcat: vendor } })
+    const unsubscribe = store.subscribe('a', () => {})
+    store.getEvaluation('a', 0)
+    store.getEvaluation('b', 0)
+    evaluated.length = 0
+    vendor.set('a', 10)
+    vendor.set('b', 20)
+    // Only the key someone shows is evaluated again.
+    expect(evaluated).toEqual(['a'])
+    expect(store.getEvaluation('b', 0).value).toBe(20)
+    expect(store.cachedEvaluations().map((evaluation) => evaluation.key)).toEqual(['a', 'b'])
+    unsubscribe()
+    await Promise.resolve()
+    expect(store.cachedEvaluations().map((evaluation) => evaluation.key)).toEqual(['b'])
   })
 })

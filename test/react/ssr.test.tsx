@@ -73,4 +73,74 @@ describe('hydration', () => {
     )
     container.remove()
   })
+
+  it('unrouted keys hydrate cleanly for a returning visitor (ConfigCat cached on the client, not on the server)', async () => {
+    // ConfigCat: checkout and shared; LaunchDarkly (bootstrapped): banner-text and shared.
+    const configcat = configCatOffline({
+      'new-checkout': { t: 0, v: { b: true }, i: 'cc-1' },
+      shared: { t: 1, v: { s: 'from configcat' }, i: 'cc-shared' },
+    })
+    const segment = capturingSegment()
+    function Unrouted() {
+      const checkout = useTrackedFlag('new-checkout', false)
+      const banner = useTrackedFlag('banner-text', 'default banner')
+      const shared = useTrackedFlag('shared', 'default shared')
+      return (
+        <p id="flags">
+          checkout={String(checkout.value)} banner={banner.value} shared={shared.value}
+        </p>
+      )
+    }
+    const app = (
+      <FlagBridgeProvider
+        configcat={{ sdkKey: configCatSdkKey(), options: configcat.options }}
+        launchdarkly={{
+          clientSideID: 'ld-hydrate-unrouted',
+          options: launchDarklyOffline({
+            'banner-text': { value: 'Sale', variation: 1 },
+            shared: { value: 'from launchdarkly', variation: 0 },
+          }),
+        }}
+        segment={{ analytics: segment.analytics }}
+        user={{ id: 'user-1' }}
+      >
+        <Unrouted />
+      </FlagBridgeProvider>
+    )
+    const html = renderOnServer(app)
+    expect(html.replaceAll('<!-- -->', '')).toBe(
+      '<p id="flags">checkout=false banner=Sale shared=from launchdarkly</p>',
+    )
+
+    const container = document.createElement('div')
+    container.innerHTML = html
+    document.body.append(container)
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const recoverable: unknown[] = []
+    await act(async () => {
+      hydrateRoot(container, app, { onRecoverableError: (error) => recoverable.push(error) })
+    })
+    expect(recoverable).toEqual([])
+    expect(consoleError).not.toHaveBeenCalled()
+    consoleError.mockRestore()
+    // The key the server showed from LaunchDarkly stays LaunchDarkly's; ConfigCat's own key arrives.
+    expect(container.textContent).toBe('checkout=true banner=Sale shared=from launchdarkly')
+
+    await vi.waitFor(() => expect(segment.tracks()).toHaveLength(3))
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)))
+    expect(
+      segment
+        .tracks()
+        .map(
+          (event) =>
+            `${event.properties!.feature_flag_key}=${event.properties!.value} ${event.properties!.flag_provider}`,
+        )
+        .sort(),
+    ).toEqual([
+      'banner-text=Sale launchdarkly',
+      'new-checkout=true configcat',
+      'shared=from launchdarkly launchdarkly',
+    ])
+    container.remove()
+  })
 })

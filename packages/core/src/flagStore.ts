@@ -1,9 +1,14 @@
 import { evaluateFlag } from './evaluateFlag'
+import { batchPerMicrotask } from './microtaskBatch'
 import { type FlagEvaluation, type FlagProvider, type FlagValue, isSameEvaluation } from './evaluation'
 import type { FlagBridgeUser } from './user'
 import type { FlagVendor } from './vendor'
 
-/** Which vendor serves which key: per-flag choices, then the vendor that knows the key, then `default`. */
+/**
+ * Which vendor serves which key: `routing.flags[key]`, else the vendor that knows the key (both:
+ * `default`, else ConfigCat), else `default`. A vendor "knows" what it had when it was last ready;
+ * a key once served by a vendor stays with it for the page. See {@link createFlagStore}.
+ */
 export interface RoutingOptions {
   default?: FlagProvider
   flags?: Record<string, FlagProvider>
@@ -20,8 +25,11 @@ interface CachedEvaluation {
   key: string
   source: FlagProvider | undefined
   defaultValue: unknown
-  evaluation: FlagEvaluation<unknown>
+  /** The client snapshot; computed on first read, so a hydrating render routes from the server's view first. */
+  evaluation?: FlagEvaluation<unknown>
   server?: FlagEvaluation<unknown>
+  /** Something changed while no one subscribed: re-evaluated on the next read instead. */
+  stale?: boolean
 }
 
 const PROVIDERS: readonly FlagProvider[] = ['configcat', 'launchdarkly']
@@ -36,6 +44,13 @@ function defaultSignature(value: unknown): string {
  * The store the hooks read: one memoized snapshot per (key, source, default), per-key
  * subscriptions, identity and overrides. Snapshots are recomputed only when a vendor
  * reports a change, and listeners hear only about keys whose snapshot really changed.
+ * Snapshots no component subscribes to are not re-evaluated on changes (only when read again),
+ * and are dropped once their last reader unsubscribed.
+ *
+ * Routing never depends on who is still loading: a vendor "knows" the keys it had when it was
+ * last ready (a vendor loading or identifying keeps its earlier answer), and a key once served
+ * by a vendor stays with that vendor for the page while it still knows the key. Server
+ * snapshots (and the hydrating render) route from what both sides know: bootstrapped flags.
  *
  * @example
  * const store = createFlagStore({ vendors: { configcat: createConfigCatVendor(client) } })
@@ -57,7 +72,10 @@ export function createFlagStore(
   const keyListeners = new Map<string, Set<() => void>>()
   const anyListeners = new Set<() => void>()
   const overrides = new Map<string, FlagOverride>()
-  const knownKeys: Partial<Record<FlagProvider, Set<string>>> = {}
+  /** What each vendor knew when it was last ready, and whether it has changed since. */
+  const knownKeys: Partial<Record<FlagProvider, { keys: Set<string>; stale: boolean }>> = {}
+  /** The vendor that served each unrouted key on this page: it keeps the key. */
+  const servedBy = new Map<string, FlagProvider>()
   let routing: RoutingOptions = options.routing ?? {}
   let user: FlagBridgeUser | undefined = options.user
   let version = 0
@@ -65,44 +83,53 @@ export function createFlagStore(
 
   const overrideId = (provider: FlagProvider | undefined, key: string) => `${provider ?? '*'}\u0001${key}`
 
-  const knows = (provider: FlagProvider, key: string) => {
+  const isLoading = (vendor: FlagVendor) => {
+    try {
+      return vendor.state().status === 'loading'
+    } catch {
+      return false
+    }
+  }
+
+  const knows = (provider: FlagProvider, key: string, server: boolean) => {
     const vendor = vendors[provider]
     if (!vendor) return false
-    let keys = knownKeys[provider]
-    if (!keys) {
+    if (server) return vendor.serverEvaluate?.(key).isDefault === false
+    let known = knownKeys[provider]
+    // A vendor still loading (or identifying) keeps what it knew; before its first answer, it knows nothing.
+    if (!known || (known.stale && !isLoading(vendor))) {
+      let keys: Set<string>
       try {
         keys = new Set(vendor.keys())
       } catch {
         // A vendor that can't list its keys knows none: routing falls back to routing.default.
         keys = new Set()
       }
-      knownKeys[provider] = keys
+      known = { keys, stale: isLoading(vendor) }
+      knownKeys[provider] = known
     }
-    return keys.has(key)
+    return known.keys.has(key)
   }
 
-  const isLoading = (vendor: FlagVendor | undefined) => {
-    try {
-      return vendor?.state().status === 'loading'
-    } catch {
-      return false
-    }
-  }
-
-  const route = (key: string, source: FlagProvider | undefined): FlagProvider | undefined => {
-    if (source) return source
+  /** Routes `key`, and says whether the choice came from the vendors' knowledge (not from the app). */
+  const route = (
+    key: string,
+    source: FlagProvider | undefined,
+    server: boolean,
+  ): { provider: FlagProvider | undefined; inferred: boolean } => {
+    if (source) return { provider: source, inferred: false }
     // hasOwn: keys like "constructor" must not pick up Object.prototype members.
     const routed = routing.flags && Object.hasOwn(routing.flags, key) ? routing.flags[key] : undefined
-    if (routed) return routed
-    // The vendor that knows the key; on a tie, routing.default (else ConfigCat, then LaunchDarkly).
-    // A preferred vendor still loading may know it too: wait for it rather than serve another's value first.
+    if (routed) return { provider: routed, inferred: false }
+    const remembered = servedBy.get(key)
+    if (remembered && knows(remembered, key, server)) return { provider: remembered, inferred: true }
     const preferred = routing.default
       ? [routing.default, ...PROVIDERS.filter((p) => p !== routing.default)]
       : PROVIDERS
     for (const provider of preferred) {
-      if (vendors[provider] && (knows(provider, key) || isLoading(vendors[provider]))) return provider
+      if (knows(provider, key, server)) return { provider, inferred: true }
     }
-    return routing.default ?? PROVIDERS.find((provider) => vendors[provider])
+    return { provider: routing.default ?? PROVIDERS.find((provider) => vendors[provider]), inferred: false }
   }
 
   const evaluate = (
@@ -111,10 +138,14 @@ export function createFlagStore(
     defaultValue: unknown,
     server: boolean,
   ): FlagEvaluation<unknown> => {
-    const provider = typeof key === 'string' && key.length > 0 ? route(key, source) : undefined
+    const { provider, inferred } =
+      typeof key === 'string' && key.length > 0 ? route(key, source, server) : { provider: undefined, inferred: false }
     const override = overrides.get(overrideId(provider, key)) ?? overrides.get(overrideId(undefined, key))
     const vendor = provider ? vendors[provider] : undefined
-    return evaluateFlag({ key, defaultValue, provider, vendor, override, user, server })
+    const evaluation = evaluateFlag({ key, defaultValue, provider, vendor, override, user, server })
+    // Shown once, the key stays with this vendor for the page (also when the server render chose it).
+    if (inferred && provider && !evaluation.isDefault && !evaluation.overridden) servedBy.set(key, provider)
+    return evaluation
   }
 
   const notify = (keys: Iterable<string>) => {
@@ -125,7 +156,11 @@ export function createFlagStore(
     for (const listener of [...anyListeners]) listener()
   }
 
-  /** Re-evaluates cached snapshots (all, or the given keys) and notifies readers of those that changed. */
+  /**
+   * Re-evaluates cached snapshots (all, or the given keys) and notifies readers of those that
+   * changed. A snapshot no one subscribes to is only marked stale: a vendor isn't asked about
+   * flags no component shows.
+   */
   let refreshing = false
   let refreshAgain: Set<string> | 'all' | undefined
   const refresh = (keys?: readonly string[]) => {
@@ -142,11 +177,12 @@ export function createFlagStore(
       for (let pass = 0; pass < 3; pass++) {
         for (const entry of cache.values()) {
           if (only && !only.has(entry.key)) continue
-          const next = evaluate(entry.key, entry.source, entry.defaultValue, false)
-          if (!isSameEvaluation(entry.evaluation, next)) {
-            entry.evaluation = next
-            changed.add(entry.key)
+          if (!entry.evaluation) continue
+          if (!keyListeners.has(entry.key)) {
+            entry.stale = true
+            continue
           }
+          if (reevaluate(entry)) changed.add(entry.key)
         }
         if (!refreshAgain) break
         only = refreshAgain === 'all' ? undefined : refreshAgain
@@ -160,11 +196,30 @@ export function createFlagStore(
     notify(changed)
   }
 
+  /** Evaluates an entry again; `true` when its snapshot changed (else the old object is kept). */
+  const reevaluate = (entry: CachedEvaluation) => {
+    entry.stale = false
+    const next = evaluate(entry.key, entry.source, entry.defaultValue, false)
+    if (entry.evaluation && isSameEvaluation(entry.evaluation, next)) return false
+    entry.evaluation = next
+    return true
+  }
+
+  /** Keys whose last reader unsubscribed: their snapshots go, unless a reader is back by then (StrictMode). */
+  const orphans = new Set<string>()
+  const sweep = batchPerMicrotask(() => {
+    for (const key of orphans) {
+      if (keyListeners.has(key)) continue
+      for (const [id, entry] of cache) if (entry.key === key) cache.delete(id)
+    }
+    orphans.clear()
+  })
+
   const cached = (key: string, defaultValue: unknown, source: FlagProvider | undefined) => {
     const id = `${source ?? ''}\u0001${key}\u0001${defaultSignature(defaultValue)}`
     let entry = cache.get(id)
     if (!entry) {
-      entry = { key, source, defaultValue, evaluation: evaluate(key, source, defaultValue, false) }
+      entry = { key, source, defaultValue }
       cache.set(id, entry)
     }
     return entry
@@ -176,7 +231,9 @@ export function createFlagStore(
      * state or identity changes (as `useSyncExternalStore` requires).
      */
     getEvaluation<T>(key: string, defaultValue: T, source?: FlagProvider): FlagEvaluation<T> {
-      return cached(key, defaultValue, source).evaluation as FlagEvaluation<T>
+      const entry = cached(key, defaultValue, source)
+      if (!entry.evaluation || entry.stale) reevaluate(entry)
+      return entry.evaluation as FlagEvaluation<T>
     },
     /** The snapshot the server rendered: defaults, or bootstrapped values (for hydration). */
     getServerEvaluation<T>(key: string, defaultValue: T, source?: FlagProvider): FlagEvaluation<T> {
@@ -193,7 +250,10 @@ export function createFlagStore(
       listeners.add(listener)
       return () => {
         listeners.delete(listener)
-        if (listeners.size === 0) keyListeners.delete(key)
+        if (listeners.size > 0 || keyListeners.get(key) !== listeners) return
+        keyListeners.delete(key)
+        orphans.add(key)
+        sweep()
       }
     },
     /** Hears about every change (the overlay). */
@@ -208,6 +268,7 @@ export function createFlagStore(
       vendorUnsubscribes[provider]?.()
       delete vendorUnsubscribes[provider]
       delete knownKeys[provider]
+      for (const [key, served] of servedBy) if (served === provider) servedBy.delete(key)
       if (vendor) {
         vendors[provider] = vendor
         if (connected) watchVendor(provider, vendor)
@@ -219,6 +280,7 @@ export function createFlagStore(
     },
     vendor: (provider: FlagProvider) => vendors[provider],
     setRouting(next: RoutingOptions) {
+      // Keys already shown stay with their vendor unless `flags` names another: `flags` wins over memory.
       routing = next
       refresh()
     },
@@ -245,12 +307,13 @@ export function createFlagStore(
       const seen: Array<{ key: string; provider: FlagProvider }> = []
       for (const provider of PROVIDERS) {
         if (!vendors[provider]) continue
-        knows(provider, '')
-        for (const key of knownKeys[provider] ?? []) seen.push({ key, provider })
+        knows(provider, '', false)
+        for (const key of knownKeys[provider]?.keys ?? []) seen.push({ key, provider })
       }
       return seen
     },
-    cachedEvaluations: () => [...cache.values()].map((entry) => entry.evaluation),
+    cachedEvaluations: () =>
+      [...cache.values()].flatMap((entry) => (entry.evaluation ? [entry.evaluation] : [])),
     /** Starts listening to the vendors (idempotent) and catches up with what changed meanwhile. */
     connect() {
       if (connected) return
@@ -275,7 +338,8 @@ export function createFlagStore(
   function watchVendor(provider: FlagProvider, vendor: FlagVendor) {
     try {
       vendorUnsubscribes[provider] = vendor.subscribe((keys) => {
-        delete knownKeys[provider]
+        const known = knownKeys[provider]
+        if (known) known.stale = true
         refresh(keys)
       })
     } catch {
