@@ -2,7 +2,8 @@ import { defineConfig } from 'tsup'
 
 export default defineConfig([
   {
-    entry: ['src/index.ts'],
+    // The main entry (web-standard handlers, any runtime), the CLI functions and the Redis store.
+    entry: { index: 'src/index.ts', cli: 'src/cli/index.ts', redis: 'src/redis/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: false,
@@ -11,8 +12,8 @@ export default defineConfig([
     platform: 'node',
   },
   {
-    // The CLI is its own bundle: ESM only, with a shebang so `npx flagbridge-relay` runs it.
-    entry: { cli: 'src/cli/bin.ts' },
+    // The bin is its own bundle: ESM only, with a shebang so `npx flagbridge-relay` runs it.
+    entry: { bin: 'src/cli/bin.ts' },
     format: ['esm'],
     dts: false,
     clean: false,

@@ -4,12 +4,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CLI_HELP, type CliIo, computeSegmentDelta, readMemberCsv, runCli } from '@flagbridge/relay'
+import { computeSegmentDelta } from '@flagbridge/relay'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+// The CLI is the `@flagbridge/relay/cli` entry (Node only), kept out of the main entry.
+import { CLI_HELP, type CliIo, readMemberCsv, runCli } from '../../packages/relay/src/cli/index'
 import { type FakeLaunchDarkly, startFakeLaunchDarkly } from './fakes/fakeLaunchDarkly'
 
 const TOKEN = 'api-cli-token'
-const BIN = fileURLToPath(new URL('../../packages/relay/dist/cli.js', import.meta.url))
+const BIN = fileURLToPath(new URL('../../packages/relay/dist/bin.js', import.meta.url))
 
 let ld: FakeLaunchDarkly
 let dir: string

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import {
   CONFIGCAT_WEBHOOK_BODY_TEMPLATE,
   createFlagChangedEvent,
@@ -7,6 +8,8 @@ import {
   WebhookPayloadError,
 } from '@flagbridge/relay'
 import { describe, expect, it } from 'vitest'
+
+const sha256Hex = async (text: string) => createHash('sha256').update(text).digest('hex')
 
 const DETAILS = [
   { settingKey: 'myAwesomeFeature1', event: 'changed', details: '\r\nmyAwesomeFeature1: false ➔ true' },
@@ -108,13 +111,19 @@ describe('parseChangedBy', () => {
 
 describe('createFlagChangedEvent', () => {
   const change = parseConfigCatWebhook(fill(VALUES))
-  const delivery = { webhookId: 'b616ca659d154a5fb907dd8475792eeb', timestamp: 1669629035 }
+  const timestamp = 1669629035
+  const messageId = 'configcat-0123456789abcdef0123456789abcdef'
 
   it('builds the track call with the integration fields', () => {
-    const track = createFlagChangedEvent({ change, delivery, product: { id: 'prod-1', name: 'Web' } })
+    const track = createFlagChangedEvent({
+      change,
+      timestamp,
+      messageId,
+      product: { id: 'prod-1', name: 'Web' },
+    })
     expect(track).toEqual({
       event: 'Feature Flag Changed',
-      messageId: createFlagChangedMessageId(delivery.webhookId, delivery.timestamp),
+      messageId,
       timestamp: new Date('2022-11-28T09:50:35.000Z'),
       anonymousId: 'configcat-webhook',
       properties: {
@@ -134,19 +143,23 @@ describe('createFlagChangedEvent', () => {
     })
   })
 
-  it('derives a short, deterministic messageId from id and timestamp', () => {
-    const id = createFlagChangedMessageId(delivery.webhookId, delivery.timestamp)
+  it('derives a short, deterministic messageId from the body and the change sent before it', async () => {
+    const body = await sha256Hex(fill(VALUES))
+    const id = await createFlagChangedMessageId(body)
     expect(id).toMatch(/^configcat-[0-9a-f]{32}$/)
     expect(id.length).toBeLessThan(100)
-    expect(createFlagChangedMessageId(delivery.webhookId, delivery.timestamp)).toBe(id)
-    expect(createFlagChangedMessageId(delivery.webhookId, delivery.timestamp + 1)).not.toBe(id)
-    expect(createFlagChangedMessageId('another', delivery.timestamp)).not.toBe(id)
+    expect(await createFlagChangedMessageId(body)).toBe(id)
+    expect(await createFlagChangedMessageId(body, await sha256Hex('previous body'))).not.toBe(id)
+    expect(await createFlagChangedMessageId(await sha256Hex(fill({ ...VALUES, ChangeNotes: 'x' })))).not.toBe(
+      id,
+    )
   })
 
   it("attributes the event to the changer's email when asked, anonymous without an email", () => {
     const byEmail = createFlagChangedEvent({
       change,
-      delivery,
+      timestamp,
+      messageId,
       product: { id: null, name: null },
       identity: 'changer-email',
     })
@@ -154,7 +167,8 @@ describe('createFlagChangedEvent', () => {
     expect(byEmail).not.toHaveProperty('anonymousId')
     const noEmail = createFlagChangedEvent({
       change: { ...change, changedBy: 'Jane Doe' },
-      delivery,
+      timestamp,
+      messageId,
       product: { id: null, name: null },
       identity: 'changer-email',
     })

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import {
   CONFIGCAT_WEBHOOK_BODY_TEMPLATE,
   type ConfigCatWebhookHandler,
@@ -5,6 +6,7 @@ import {
   createConfigCatWebhookHandler,
   createFlagChangedMessageId,
   toNodeHandler,
+  toRelayHandler,
 } from '@flagbridge/relay'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type FakeSegment, startFakeSegment } from './fakes/fakeSegment'
@@ -33,6 +35,11 @@ function body(values: Record<string, string> = VALUES): string {
   return CONFIGCAT_WEBHOOK_BODY_TEMPLATE.replace(/##(\w+)##/g, (_, name: string) => values[name] ?? '')
 }
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
+/** The messageId of a change, given the body of the change sent before it in the same config/environment. */
+const messageIdOf = (text: string, previous?: string) =>
+  createFlagChangedMessageId(sha256(text), previous === undefined ? undefined : sha256(previous))
+
 function delivery(text: string, id = 'webhook-1', timestamp = NOW_S, key = SIGNING_KEY) {
   return {
     headers: {
@@ -50,6 +57,7 @@ let handler: ConfigCatWebhookHandler | undefined
 let sleeps: number[]
 let errors: unknown[]
 
+/** The web-standard handler. */
 function createHandler(overrides: Partial<ConfigCatWebhookHandlerOptions> = {}) {
   handler = createConfigCatWebhookHandler({
     signingKeys: [SIGNING_KEY, SECONDARY_KEY],
@@ -68,6 +76,11 @@ function createHandler(overrides: Partial<ConfigCatWebhookHandlerOptions> = {}) 
   return handler
 }
 
+/** The same handler in `{ headers, body }` form. */
+function createRelay(overrides: Partial<ConfigCatWebhookHandlerOptions> = {}) {
+  return toRelayHandler(createHandler(overrides))
+}
+
 beforeEach(async () => {
   segment = await startFakeSegment(WRITE_KEY)
   sleeps = []
@@ -82,9 +95,9 @@ afterEach(async () => {
 
 describe('ConfigCat webhook → Segment', () => {
   it('sends one "Feature Flag Changed" track, field by field, and answers 200 after Segment accepted it', async () => {
-    const relay = createHandler()
+    const relay = createRelay()
     const response = await relay(delivery(body()))
-    const messageId = createFlagChangedMessageId('webhook-1', NOW_S)
+    const messageId = await messageIdOf(body())
     expect(response.status).toBe(200)
     expect(JSON.parse(response.body)).toEqual({ ok: true, messageId })
 
@@ -119,43 +132,45 @@ describe('ConfigCat webhook → Segment', () => {
   })
 
   it('accepts the secondary signing key', async () => {
-    const relay = createHandler()
+    const relay = createRelay()
     expect((await relay(delivery(body(), 'webhook-2', NOW_S, SECONDARY_KEY))).status).toBe(200)
     expect(segment.acceptedCount).toBe(1)
   })
 
   it('delivers a redelivered webhook once (sequential and concurrent duplicates)', async () => {
-    const relay = createHandler()
+    const relay = createRelay()
     const first = await relay(delivery(body()))
     const second = await relay(delivery(body()))
     expect([first.status, second.status]).toEqual([200, 200])
     expect(JSON.parse(second.body)).toMatchObject({ duplicate: true })
 
+    // Another change, delivered twice at once.
+    const next = body({ ...VALUES, ChangeNotes: 'Ship it again' })
     const concurrent = await Promise.all([
-      relay(delivery(body(), 'webhook-9')),
-      relay(delivery(body(), 'webhook-9')),
+      relay(delivery(next, 'webhook-9')),
+      relay(delivery(next, 'webhook-9')),
     ])
     expect(concurrent.map((r) => r.status)).toEqual([200, 200])
 
     expect(segment.requests.flatMap((r) => r.batch.map((e) => e.messageId))).toEqual([
-      createFlagChangedMessageId('webhook-1', NOW_S),
-      createFlagChangedMessageId('webhook-9', NOW_S),
+      await messageIdOf(body()),
+      await messageIdOf(next, body()),
     ])
     expect(segment.acceptedCount).toBe(2)
   })
 
   it('a redelivery to a fresh relay instance reuses the messageId, so Segment deduplicates it', async () => {
-    await createHandler()(delivery(body()))
+    await createRelay()(delivery(body()))
     await handler?.close()
-    const restarted = createHandler()
+    const restarted = createRelay()
     expect((await restarted(delivery(body()))).status).toBe(200)
     expect(segment.acceptedCount).toBe(2)
-    expect([...segment.accepted.keys()]).toEqual([createFlagChangedMessageId('webhook-1', NOW_S)])
+    expect([...segment.accepted.keys()]).toEqual([await messageIdOf(body())])
   })
 
   it('retries 5xx with backoff and 429 after Retry-After, with the same messageId', async () => {
     segment.script.push({ status: 503 }, { status: 429, headers: { 'retry-after': '7' } })
-    const relay = createHandler()
+    const relay = createRelay()
     const response = await relay(delivery(body()))
     expect(response.status).toBe(200)
     expect(segment.requests).toHaveLength(3)
@@ -168,7 +183,7 @@ describe('ConfigCat webhook → Segment', () => {
 
   it('never answers 2xx while Segment is down; ConfigCat’s retry then lands exactly once', async () => {
     segment.script.push({ status: 500 }, { status: 502 }, { status: 503 })
-    const relay = createHandler()
+    const relay = createRelay()
     const failed = await relay(delivery(body()))
     expect(failed.status).toBe(503)
     expect(JSON.parse(failed.body).error.code).toBe('SEGMENT_UNAVAILABLE')
@@ -181,7 +196,7 @@ describe('ConfigCat webhook → Segment', () => {
   })
 
   it('does not retry a 4xx from Segment and answers 502 (wrong write key)', async () => {
-    const relay = createHandler({
+    const relay = createRelay({
       segment: { writeKey: 'wrong-key', host: segment.url, sleep: async () => {} },
     })
     const response = await relay(delivery(body()))
@@ -192,13 +207,17 @@ describe('ConfigCat webhook → Segment', () => {
   })
 
   it('keeps a huge change under Segment’s 32 KB event limit by truncating details', async () => {
-    const huge = Array.from({ length: 400 }, (_, i) => ({
+    const huge = Array.from({ length: 200 }, (_, i) => ({
       settingKey: `flag${i}`,
       event: 'changed',
       details: `\r\nflag${i}: ${'x'.repeat(200)}`,
     }))
-    const relay = createHandler()
-    const response = await relay(delivery(body({ ...VALUES, ChangeDetails: JSON.stringify(huge) })))
+    const text = body({ ...VALUES, ChangeDetails: JSON.stringify(huge) })
+    // Within the handler's 64 KB body cap, but the details alone are over Segment's 32 KB.
+    expect(Buffer.byteLength(text)).toBeLessThan(64 * 1024)
+    expect(huge.reduce((bytes, entry) => bytes + entry.details.length, 0)).toBeGreaterThan(32 * 1024)
+    const relay = createRelay()
+    const response = await relay(delivery(text))
     expect(response.status).toBe(200)
     const event = [...segment.accepted.values()][0]
     expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(32 * 1024)
@@ -208,7 +227,7 @@ describe('ConfigCat webhook → Segment', () => {
   })
 
   it('refuses bad signatures (401) and malformed bodies (400) without calling Segment', async () => {
-    const relay = createHandler()
+    const relay = createRelay()
     const good = delivery(body())
     const cases = [
       { ...good, body: good.body.replace('Ship it', 'Ship it!') },
@@ -238,7 +257,7 @@ describe('ConfigCat webhook → Segment', () => {
   })
 
   it("uses the changer's email as userId when configured", async () => {
-    const relay = createHandler({ identity: 'changer-email' })
+    const relay = createRelay({ identity: 'changer-email' })
     await relay(delivery(body()))
     const event = [...segment.accepted.values()][0]
     expect(event).toMatchObject({ userId: 'jane@example.com' })
@@ -267,12 +286,12 @@ describe('product lookup through ConfigCat’s Public API', () => {
   afterEach(() => configCatApi.close())
 
   it('fetches product id and name once per config, with Basic auth', async () => {
-    const relay = createHandler({
+    const relay = createRelay({
       product: undefined,
       configCatPublicApi: { username: 'api-user', password: 'api-pass', baseUrl: configCatApi.url },
     })
-    expect((await relay(delivery(body(), 'webhook-a'))).status).toBe(200)
-    expect((await relay(delivery(body(), 'webhook-b'))).status).toBe(200)
+    expect((await relay(delivery(body({ ...VALUES, ChangeNotes: 'a' }), 'webhook-a'))).status).toBe(200)
+    expect((await relay(delivery(body({ ...VALUES, ChangeNotes: 'b' }), 'webhook-b'))).status).toBe(200)
     expect(lookups).toEqual([
       {
         url: '/v1/configs/cfg-1',
@@ -287,7 +306,7 @@ describe('product lookup through ConfigCat’s Public API', () => {
 
   it('still sends the change, with null product fields, when the lookup fails', async () => {
     failLookups = true
-    const relay = createHandler({
+    const relay = createRelay({
       product: undefined,
       configCatPublicApi: { username: 'api-user', password: 'wrong', baseUrl: configCatApi.url },
     })
@@ -313,10 +332,7 @@ describe('toNodeHandler', () => {
       })
       expect(response.status).toBe(200)
       expect(response.headers.get('content-type')).toContain('application/json')
-      expect(await response.json()).toEqual({
-        ok: true,
-        messageId: createFlagChangedMessageId('webhook-1', NOW_S),
-      })
+      expect(await response.json()).toEqual({ ok: true, messageId: await messageIdOf(body()) })
 
       const forged = await fetch(`${server.url}/webhooks/configcat`, {
         method: 'POST',
@@ -358,7 +374,7 @@ describe('toNodeHandler', () => {
 describe('Segment hosts and injected HTTP client', () => {
   it('sends to the EU host through an injected fetch function', async () => {
     const urls: string[] = []
-    const relay = createHandler({
+    const relay = createRelay({
       segment: {
         writeKey: WRITE_KEY,
         region: 'eu',

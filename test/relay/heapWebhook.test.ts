@@ -1,6 +1,8 @@
 import {
   createHeapWebhookHandler,
+  type HeapSyncResult,
   type HeapWebhookHandlerOptions,
+  toRelayHandler,
   verifyHeapSignature,
 } from '@flagbridge/relay'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -15,14 +17,17 @@ const now = () => NOW
 let ld: FakeLaunchDarkly
 let sleeps: number[]
 let errors: unknown[]
+let results: HeapSyncResult[]
 
 beforeEach(async () => {
   ld = await startFakeLaunchDarkly(TOKEN)
   sleeps = []
   errors = []
+  results = []
 })
 afterEach(() => ld.close())
 
+/** The web-standard handler; its in-process queue applies pages after the answer. */
 function createHandler(overrides: Partial<HeapWebhookHandlerOptions> = {}) {
   return createHeapWebhookHandler({
     secret: SECRET,
@@ -38,9 +43,17 @@ function createHandler(overrides: Partial<HeapWebhookHandlerOptions> = {}) {
       },
     },
     now,
+    sleep: async () => {},
     onError: (error) => errors.push(error),
+    onApplied: (result) => results.push(result),
     ...overrides,
   })
+}
+
+/** A handler in `{ headers, body }` form, and `settle()` to wait until its queue applied everything. */
+function createRelay(overrides: Partial<HeapWebhookHandlerOptions> = {}) {
+  const heap = createHandler(overrides)
+  return Object.assign(toRelayHandler(heap), { settle: () => heap.idle() })
 }
 
 function page(options: {
@@ -77,9 +90,9 @@ const contextCalls = () => ld.calls.filter((call) => call.path.endsWith('/contex
 
 describe('Heap-Hash signature', () => {
   const body = page({ add: ['u1'] })
-  const check = (header: string | undefined, nowMs = NOW, text = body) => {
+  const check = async (header: string | undefined, nowMs = NOW, text = body) => {
     try {
-      verifyHeapSignature({
+      await verifyHeapSignature({
         headers: header === undefined ? {} : { 'Heap-Hash': header },
         body: text,
         secret: SECRET,
@@ -91,10 +104,10 @@ describe('Heap-Hash signature', () => {
     }
   }
 
-  it('accepts a valid signature, also with spaces and a rotated secret list', () => {
-    expect(check(heapHash(SECRET, NOW, body))).toBe('ok')
-    expect(check(heapHash(SECRET, NOW, body).replace(',', ' , '))).toBe('ok')
-    const rotated = verifyHeapSignature({
+  it('accepts a valid signature, also with spaces and a rotated secret list', async () => {
+    expect(await check(heapHash(SECRET, NOW, body))).toBe('ok')
+    expect(await check(heapHash(SECRET, NOW, body).replace(',', ' , '))).toBe('ok')
+    const rotated = await verifyHeapSignature({
       headers: { 'heap-hash': heapHash('new-secret', NOW, body) },
       body,
       secret: [SECRET, 'new-secret'],
@@ -103,30 +116,35 @@ describe('Heap-Hash signature', () => {
     expect(rotated).toEqual({ timestampMs: NOW })
   })
 
-  it('refuses tampering, wrong secrets, stale/future timestamps and malformed headers', () => {
-    expect(check(heapHash(SECRET, NOW, body), NOW, `${body} `)).toBe('SIGNATURE_INVALID')
-    expect(check(heapHash('other', NOW, body))).toBe('SIGNATURE_INVALID')
-    expect(check(heapHash(SECRET, NOW - 301_000, body))).toBe('TIMESTAMP_STALE')
-    expect(check(heapHash(SECRET, NOW + 301_000, body))).toBe('TIMESTAMP_STALE')
-    expect(check(heapHash(SECRET, NOW - 299_000, body))).toBe('ok')
-    expect(check(undefined)).toBe('SIGNATURE_MISSING')
-    expect(check('hmac:abc')).toBe('SIGNATURE_INVALID')
-    expect(check(`ts:soon,hmac:${heapHash(SECRET, NOW, body).split('hmac:')[1]}`)).toBe('SIGNATURE_INVALID')
+  it('refuses tampering, wrong secrets, stale/future timestamps and malformed headers', async () => {
+    expect(await check(heapHash(SECRET, NOW, body), NOW, `${body} `)).toBe('SIGNATURE_INVALID')
+    expect(await check(heapHash('other', NOW, body))).toBe('SIGNATURE_INVALID')
+    expect(await check(heapHash(SECRET, NOW - 301_000, body))).toBe('TIMESTAMP_STALE')
+    expect(await check(heapHash(SECRET, NOW + 301_000, body))).toBe('TIMESTAMP_STALE')
+    expect(await check(heapHash(SECRET, NOW - 299_000, body))).toBe('ok')
+    expect(await check(undefined)).toBe('SIGNATURE_MISSING')
+    expect(await check('hmac:abc')).toBe('SIGNATURE_INVALID')
+    expect(await check(`ts:soon,hmac:${heapHash(SECRET, NOW, body).split('hmac:')[1]}`)).toBe(
+      'SIGNATURE_INVALID',
+    )
     // A signature over another timestamp cannot be replayed with a fresh one.
     const old = heapHash(SECRET, NOW - 3_600_000, body)
-    expect(check(old.replace(String(NOW - 3_600_000), String(NOW)))).toBe('SIGNATURE_INVALID')
+    expect(await check(old.replace(String(NOW - 3_600_000), String(NOW)))).toBe('SIGNATURE_INVALID')
   })
 })
 
 describe('Heap segment sync → LaunchDarkly', () => {
   it('creates the segment and applies a 10,000-member sync delivered in 2 pages, in chunks of 1,000', async () => {
-    const relay = createHandler()
+    const relay = createRelay()
     const first = await relay(signed(page({ add: ids(0, 5000), page: 1, pages: 2 })))
     const second = await relay(signed(page({ add: ids(5000, 5000), page: 2, pages: 2 })))
     expect([first.status, second.status]).toEqual([200, 200])
-    expect(JSON.parse(second.body)).toEqual({
-      ok: true,
+    expect(JSON.parse(second.body)).toEqual({ ok: true, segmentKey: 'heap-4242', queued: true })
+    await relay.settle()
+    expect(results[1]).toEqual({
       segmentKey: 'heap-4242',
+      taskId: 'task-1',
+      page: 2,
       requests: 5,
       added: 5000,
       removed: 0,
@@ -153,10 +171,12 @@ describe('Heap segment sync → LaunchDarkly', () => {
   })
 
   it('applies removals, and treats an existing segment (409) as fine', async () => {
-    const relay = createHandler()
+    const relay = createRelay()
     await relay(signed(page({ add: ['a', 'b', 'c'], task: 't1' })))
-    const restarted = createHandler() // forgets that it created the segment
+    await relay.settle()
+    const restarted = createRelay() // forgets that it created the segment
     const response = await restarted(signed(page({ add: ['d'], remove: ['a', 'b'], task: 't2' })))
+    await restarted.settle()
     expect(response.status).toBe(200)
     expect(ld.calls.map((call) => call.status)).toEqual([201, 204, 409, 204])
     expect(ld.calls[3]?.body).toEqual({ included: { add: ['d'], remove: ['a', 'b'] } })
@@ -164,21 +184,24 @@ describe('Heap segment sync → LaunchDarkly', () => {
   })
 
   it('acknowledges a page delivered twice without calling LaunchDarkly again', async () => {
-    const relay = createHandler()
+    const relay = createRelay()
     const body = page({ add: ids(0, 1500), page: 1, pages: 3, task: 'task-7' })
     expect((await relay(signed(body))).status).toBe(200)
+    await relay.settle()
     const callsAfterFirst = ld.calls.length
     const again = await relay(signed(body, NOW + 1000))
+    await relay.settle()
     expect(again.status).toBe(200)
     expect(JSON.parse(again.body)).toMatchObject({ duplicate: true })
     expect(ld.calls).toHaveLength(callsAfterFirst)
     expect(ld.addsApplied).toBe(1500)
     // The same page number of another sync task is new work.
-    expect(
-      JSON.parse((await relay(signed(page({ add: ['x'], page: 1, pages: 3, task: 'task-8' })))).body),
-    ).toMatchObject({
-      added: 1,
-    })
+    expect((await relay(signed(page({ add: ['x'], page: 1, pages: 3, task: 'task-8' })))).status).toBe(200)
+    await relay.settle()
+    expect(results.map((result) => [result.taskId, result.added])).toEqual([
+      ['task-7', 1500],
+      ['task-8', 1],
+    ])
   })
 
   it('waits Retry-After seconds on 429, or until X-Ratelimit-Reset', async () => {
@@ -186,32 +209,39 @@ describe('Heap segment sync → LaunchDarkly', () => {
       { status: 429, headers: { 'retry-after': '3' } },
       { status: 429, headers: { 'x-ratelimit-reset': String(NOW + 1250) } },
     )
-    const relay = createHandler()
+    const relay = createRelay()
     const response = await relay(signed(page({ add: ['u1'] })))
+    await relay.settle()
     expect(response.status).toBe(200)
     expect(sleeps).toEqual([3000, 1250])
     expect(ld.calls.map((call) => call.status)).toEqual([429, 429, 201, 204])
     expect(ld.members('web', 'production', 'heap-4242')).toEqual(new Set(['u1']))
   })
 
-  it('retries 5xx with backoff, then answers 503 after the bounded retries and applies on redelivery', async () => {
+  it('retries 5xx with backoff; a page still failing after the bounded retries is reported, or retried by the queue', async () => {
     ld.script.push({ status: 500 }, { status: 502 }, { status: 503 }, { status: 504 })
-    const relay = createHandler()
+    const once = createRelay({ maxJobAttempts: 1 })
     const body = page({ add: ['u1', 'u2'] })
-    const failed = await relay(signed(body))
-    expect(failed.status).toBe(503)
-    expect(JSON.parse(failed.body).error.code).toBe('LAUNCHDARKLY_UNAVAILABLE')
+    expect((await once(signed(body))).status).toBe(200)
+    await once.settle()
+    expect(errors.map((error) => (error as { code: string }).code)).toEqual(['LAUNCHDARKLY_UNAVAILABLE'])
     expect(ld.calls).toHaveLength(4) // 1 attempt + maxRetries 3
     expect(sleeps).toHaveLength(3)
     expect(sleeps.every((ms) => ms >= 0 && ms <= 2000)).toBe(true)
+    expect(ld.members('web', 'production', 'heap-4242')).toEqual(new Set())
 
-    const redelivered = await relay(signed(body))
-    expect(redelivered.status).toBe(200)
+    // With the default 3 runs per page, the queue tries again and the page lands.
+    ld.script.push({ status: 500 }, { status: 502 }, { status: 503 }, { status: 504 })
+    const retrying = createRelay()
+    expect((await retrying(signed(page({ add: ['u1', 'u2'], task: 'task-2' })))).status).toBe(200)
+    await retrying.settle()
+    expect(ld.calls.slice(4).map((call) => call.status)).toEqual([500, 502, 503, 504, 201, 204])
     expect(ld.members('web', 'production', 'heap-4242')).toEqual(new Set(['u1', 'u2']))
+    expect(errors).toHaveLength(1)
   })
 
   it('fails at once with a typed error on 401 and 400 (no retries)', async () => {
-    const unauthorized = createHandler({
+    const unauthorized = createRelay({
       launchDarkly: {
         accessToken: 'wrong',
         projectKey: 'web',
@@ -220,25 +250,27 @@ describe('Heap segment sync → LaunchDarkly', () => {
         sleep: async () => {},
       },
     })
-    const response = await unauthorized(signed(page({ add: ['u1'] })))
-    expect(response.status).toBe(502)
-    expect(JSON.parse(response.body).error.code).toBe('LAUNCHDARKLY_UNAUTHORIZED')
+    expect((await unauthorized(signed(page({ add: ['u1'] })))).status).toBe(200)
+    await unauthorized.settle()
+    expect(errors.map((error) => (error as { code: string }).code)).toEqual(['LAUNCHDARKLY_UNAUTHORIZED'])
     expect(ld.calls).toHaveLength(1)
 
     ld.script.push({ status: 400, body: { code: 'invalid_request', message: 'bad key' } })
-    const relay = createHandler()
-    const bad = await relay(signed(page({ add: ['u1'] })))
-    expect(bad.status).toBe(502)
-    expect(JSON.parse(bad.body).error).toMatchObject({ code: 'LAUNCHDARKLY_BAD_REQUEST' })
-    expect(JSON.parse(bad.body).error.message).toContain('bad key')
+    const relay = createRelay()
+    expect((await relay(signed(page({ add: ['u1'] })))).status).toBe(200)
+    await relay.settle()
+    expect(errors[1]).toMatchObject({ code: 'LAUNCHDARKLY_BAD_REQUEST' })
+    expect((errors[1] as Error).message).toContain('bad key')
     expect(ld.calls).toHaveLength(2)
   })
 
   it('recreates a segment deleted behind its back (404 on update) and retries once', async () => {
-    const relay = createHandler()
+    const relay = createRelay()
     await relay(signed(page({ add: ['a'], task: 't1' })))
+    await relay.settle()
     ld.segments.clear()
     const response = await relay(signed(page({ add: ['b'], task: 't2' })))
+    await relay.settle()
     expect(response.status).toBe(200)
     expect(ld.calls.map((call) => `${call.method} ${call.status}`)).toEqual([
       'POST 201',
@@ -251,30 +283,31 @@ describe('Heap segment sync → LaunchDarkly', () => {
   })
 
   it('drain: removes the listed users; with drain "delete-segment" also deletes the segment after the last page', async () => {
-    const relay = createHandler()
+    const relay = createRelay()
     await relay(signed(page({ add: ['a', 'b', 'c'], task: 'sync' })))
     const drained = await relay(
       signed(page({ action: 'segment.users.drain', remove: ['a', 'b'], add: ['ignored'], task: 'drain' })),
     )
+    await relay.settle()
     expect(drained.status).toBe(200)
     expect(ld.members('web', 'production', 'heap-4242')).toEqual(new Set(['c']))
     expect(ld.segments.has('web/production/heap-4242')).toBe(true)
 
-    const deleting = createHandler({ drain: 'delete-segment' })
-    const first = await deleting(
+    const deleting = createRelay({ drain: 'delete-segment' })
+    await deleting(
       signed(page({ action: 'segment.users.drain', remove: ['c'], page: 1, pages: 2, task: 'd2' })),
     )
-    expect(JSON.parse(first.body)).toMatchObject({ deleted: false })
+    await deleting.settle()
+    expect(results.at(-1)).toMatchObject({ deleted: false })
     expect(ld.segments.has('web/production/heap-4242')).toBe(true)
-    const last = await deleting(
-      signed(page({ action: 'segment.users.drain', page: 2, pages: 2, task: 'd2' })),
-    )
-    expect(JSON.parse(last.body)).toMatchObject({ deleted: true })
+    await deleting(signed(page({ action: 'segment.users.drain', page: 2, pages: 2, task: 'd2' })))
+    await deleting.settle()
+    expect(results.at(-1)).toMatchObject({ deleted: true })
     expect(ld.segments.has('web/production/heap-4242')).toBe(false)
   })
 
   it('refuses bad signatures (401) and malformed bodies (400) without calling LaunchDarkly', async () => {
-    const relay = createHandler()
+    const relay = createRelay()
     const body = page({ add: ['u1'] })
     expect((await relay({ headers: {}, body })).status).toBe(401)
     expect((await relay(signed(body, NOW, 'wrong'))).status).toBe(401)
@@ -296,6 +329,7 @@ describe('Heap segment sync → LaunchDarkly', () => {
         )
       ).status,
     ).toBe(400)
+    await relay.settle()
     expect(ld.calls).toHaveLength(0)
     expect(errors).toHaveLength(7)
   })

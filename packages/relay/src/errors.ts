@@ -7,6 +7,7 @@ export type RelayErrorCode =
   | 'SIGNATURE_INVALID'
   | 'TIMESTAMP_STALE'
   | 'PAYLOAD_INVALID'
+  | 'PAYLOAD_TOO_LARGE'
   | 'SEGMENT_REJECTED'
   | 'SEGMENT_UNAVAILABLE'
   | 'CONFIGCAT_API_ERROR'
@@ -15,8 +16,15 @@ export type RelayErrorCode =
   | 'LAUNCHDARKLY_NOT_FOUND'
   | 'LAUNCHDARKLY_RATE_LIMITED'
   | 'LAUNCHDARKLY_UNAVAILABLE'
+  | 'LAUNCHDARKLY_SEGMENT_BUSY'
+  | 'STORE_UNAVAILABLE'
+  | 'DELIVERY_IN_PROGRESS'
+  | 'QUEUE_FULL'
+  | 'SYNC_OUT_OF_ORDER'
   | 'MEMBER_LIST_INVALID'
+  | 'REMOVALS_OVER_LIMIT'
   | 'STATE_FILE_INVALID'
+  | 'STATE_FILE_LOCKED'
   | 'INVALID_OPTIONS'
 
 /** Base class of every relay error: a stable `code`, a message that says how to fix it. */
@@ -31,10 +39,26 @@ export class RelayError extends Error {
 }
 
 /**
+ * Options a handler, store or CLI run cannot work with: a missing secret, a negative limit.
+ * Thrown at construction, so a misconfigured relay fails at start-up, not on the first webhook.
+ *
+ * @example
+ * createHeapWebhookHandler({ secret: process.env.HEAP_WEBHOOK_SECRET, ... })
+ * // RelayConfigurationError: [flagbridge] createHeapWebhookHandler: options.secret is missing or empty ...
+ */
+export class RelayConfigurationError extends RelayError {
+  override name = 'RelayConfigurationError'
+
+  constructor(message: string) {
+    super('INVALID_OPTIONS', message)
+  }
+}
+
+/**
  * A webhook whose signature or timestamp could not be verified. Handlers answer 401.
  *
  * @example
- * try { verifyHeapSignature(...) } catch (error) {
+ * try { await verifyHeapSignature(...) } catch (error) {
  *   if (error instanceof WebhookVerificationError) console.warn(error.code)
  * }
  */
@@ -48,6 +72,21 @@ export class WebhookPayloadError extends RelayError {
 
   constructor(message: string, options?: { cause?: unknown }) {
     super('PAYLOAD_INVALID', message, options)
+  }
+}
+
+/** A webhook body over the handler's size cap. Handlers answer 413 without reading the rest. */
+export class WebhookPayloadTooLargeError extends RelayError {
+  override name = 'WebhookPayloadTooLargeError'
+  /** The cap in bytes. */
+  readonly limit: number
+
+  constructor(limit: number) {
+    super(
+      'PAYLOAD_TOO_LARGE',
+      `The webhook body is larger than ${limit} bytes. Raise the handler's maxBodyBytes if this sender is legitimate.`,
+    )
+    this.limit = limit
   }
 }
 
@@ -68,7 +107,7 @@ export class SegmentDeliveryError extends RelayError {
   }
 }
 
-/** ConfigCat's Public API answered with an error while looking up a config's product. */
+/** ConfigCat's Public API answered with an error (or not in time) while looking up a config's product. */
 export class ConfigCatApiError extends RelayError {
   override name = 'ConfigCatApiError'
   readonly status: number | undefined
@@ -88,5 +127,67 @@ export class LaunchDarklyApiError extends RelayError {
   constructor(code: RelayErrorCode, message: string, status?: number, options?: { cause?: unknown }) {
     super(code, message, options)
     this.status = status
+  }
+}
+
+/**
+ * The shared store (Redis) did not answer in time or refused a command. Handlers answer 503,
+ * so the sender retries later; nothing was applied.
+ */
+export class RelayStoreError extends RelayError {
+  override name = 'RelayStoreError'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORE_UNAVAILABLE', message, options)
+  }
+}
+/**
+ * Another attempt at the same webhook delivery is still running (here or on another
+ * instance). Handlers answer 503: the sender's retry finds the delivery done, or, if the
+ * other attempt died, free again once its claim expires.
+ */
+export class DeliveryInProgressError extends RelayError {
+  override name = 'DeliveryInProgressError'
+
+  constructor(what: string) {
+    super('DELIVERY_IN_PROGRESS', `${what} is being processed by another attempt; retry later.`)
+  }
+}
+
+/** The in-process queue holds `maxSize` jobs already. Handlers answer 503 and the sender retries. */
+export class QueueFullError extends RelayError {
+  override name = 'QueueFullError'
+
+  constructor(maxSize: number) {
+    super('QUEUE_FULL', `The in-process queue holds ${maxSize} jobs already; retry later.`)
+  }
+}
+
+/**
+ * A Heap sync page belongs to a sync task older than the last one applied to that
+ * LaunchDarkly segment, so applying it could undo the newer sync. It is skipped and
+ * reported to `onError`; nothing is sent to LaunchDarkly.
+ */
+export class OutOfOrderSyncError extends RelayError {
+  override name = 'OutOfOrderSyncError'
+
+  constructor(segmentKey: string, taskId: string, newerTaskId: string) {
+    super(
+      'SYNC_OUT_OF_ORDER',
+      `Skipped a page of Heap sync task ${taskId} for ${segmentKey}: task ${newerTaskId}, which Heap ` +
+        'started later, was already applied, and an older page must not undo it.',
+    )
+  }
+}
+
+/** Another worker holds the LaunchDarkly segment right now; the queue tries the job again later. */
+export class SegmentBusyError extends RelayError {
+  override name = 'SegmentBusyError'
+
+  constructor(segmentKey: string) {
+    super(
+      'LAUNCHDARKLY_SEGMENT_BUSY',
+      `LaunchDarkly segment ${segmentKey} is being updated by another worker.`,
+    )
   }
 }

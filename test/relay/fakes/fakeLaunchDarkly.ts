@@ -5,6 +5,8 @@ export interface LaunchDarklyCall {
   method: string
   path: string
   authorization: string | undefined
+  /** The `LD-API-Version` header. */
+  apiVersion: string | undefined
   body: any
   status: number
 }
@@ -15,6 +17,7 @@ export interface LaunchDarklyCall {
  * missing, 400 for a bad body), delete (204/404), 401 for a wrong token.
  * `script` answers the next requests with canned failures (429 + Retry-After, 5xx...);
  * `failContextsAfter` makes every contexts update past the first N answer `status`.
+ * `hold()` keeps every request waiting until its release is called: a slow LaunchDarkly.
  */
 export interface FakeLaunchDarkly extends Listening {
   calls: LaunchDarklyCall[]
@@ -25,6 +28,12 @@ export interface FakeLaunchDarkly extends Listening {
   removesApplied: number
   script: ScriptedAnswer[]
   failContextsAfter: { accepted: number; status: number } | undefined
+  /** Requests that arrived, including held ones. */
+  received: number
+  /** Holds every request (arrived or arriving) until the returned function is called. */
+  hold(): () => void
+  /** Called with each contexts update before it is answered. */
+  onContexts: (() => void) | undefined
   members(project: string, environment: string, segment: string): Set<string>
 }
 
@@ -36,13 +45,28 @@ export async function startFakeLaunchDarkly(token: string): Promise<FakeLaunchDa
     removesApplied: 0,
     script: [],
     failContextsAfter: undefined,
+    received: 0,
+    onContexts: undefined,
   } as unknown as FakeLaunchDarkly
   let contextsAccepted = 0
+  let gate: Promise<void> | undefined
+  fake.hold = () => {
+    let release = () => {}
+    gate = new Promise<void>((resolve) => {
+      release = () => {
+        gate = undefined
+        resolve()
+      }
+    })
+    return release
+  }
   fake.members = (project, environment, segment) =>
     fake.segments.get(`${project}/${environment}/${segment}`)?.members ?? new Set()
 
   const listening = await listen(async (req, res) => {
     const text = await readBody(req)
+    fake.received++
+    await gate
     const path = req.url ?? ''
     let body: any
     try {
@@ -54,6 +78,7 @@ export async function startFakeLaunchDarkly(token: string): Promise<FakeLaunchDa
       method: req.method ?? '',
       path,
       authorization: req.headers.authorization,
+      apiVersion: req.headers['ld-api-version'] as string | undefined,
       body,
       status: 0,
     }
@@ -96,6 +121,7 @@ export async function startFakeLaunchDarkly(token: string): Promise<FakeLaunchDa
     }
     const id = `${base}/${segmentKey}`
     if (req.method === 'POST' && contexts) {
+      fake.onContexts?.()
       if (fake.failContextsAfter && contextsAccepted >= fake.failContextsAfter.accepted) {
         return answer(fake.failContextsAfter.status, { code: 'internal', message: 'Internal error' })
       }

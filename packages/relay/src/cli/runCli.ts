@@ -9,7 +9,8 @@ import { createLaunchDarklySegments } from '../launchdarkly/launchDarklySegments
 import { computeSegmentDelta } from '../launchdarkly/segmentDelta'
 import { type CliOutput, createProgressReporter } from './progressReporter'
 import { readMemberCsv } from './readMemberCsv'
-import { readSyncState, writeSyncState } from './syncState'
+import { lockStateFile } from './stateLock'
+import { appendSyncJournal, readSyncState, writeSyncState } from './syncState'
 
 /** Everything the CLI touches outside its arguments; injectable for in-process tests. */
 export interface CliIo {
@@ -36,7 +37,11 @@ sync-segment options:
   --environment <key>    LaunchDarkly environment key (required)
   --column <name>        Column holding the context key (default: user_id, then id, then the first column)
   --state <path>         State of the last sync: only the difference is sent, progress is saved
-                         after each accepted chunk, so a failed run resumes without loss
+                         after each accepted chunk, so a failed run resumes without loss;
+                         <path>.lock keeps a second run on the same state out
+  --max-removals <n>     Refuse a run that would remove more members than this
+                         (default: 10% of the members in the state, at least 1)
+  --force                Run even if it removes more than --max-removals
   --name <name>          Segment name when it has to be created (default: the key)
   --chunk-size <n>       Keys per request (default ${DEFAULT_CHUNK_SIZE})
   --token <token>        LaunchDarkly API access token (default: $LD_ACCESS_TOKEN; prefer the variable)
@@ -45,7 +50,8 @@ sync-segment options:
   -h, --help             Show this help
 
 Without --state every listed member is added and nobody is removed.
-Exit codes: 0 done, 1 sync failed (progress saved), 2 wrong usage.
+Exit codes: 0 done, 1 sync failed (progress saved), 2 wrong usage or unreadable CSV,
+3 refused: more removals than --max-removals.
 `
 
 /**
@@ -82,7 +88,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return await syncSegment(values, io)
   } catch (error) {
     io.stderr.write(`\n${error instanceof Error ? error.message : String(error)}\n`)
-    return error instanceof RelayError && error.code === 'INVALID_OPTIONS' ? 2 : 1
+    return exitCode(error)
   }
 }
 
@@ -101,6 +107,8 @@ function parse(argv: readonly string[]) {
       'chunk-size': { type: 'string' },
       token: { type: 'string' },
       'base-url': { type: 'string' },
+      'max-removals': { type: 'string' },
+      force: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -108,6 +116,21 @@ function parse(argv: readonly string[]) {
 }
 
 type CliValues = ReturnType<typeof parse>['values']
+
+function exitCode(error: unknown): number {
+  if (!(error instanceof RelayError)) return 1
+  if (error.code === 'INVALID_OPTIONS' || error.code === 'MEMBER_LIST_INVALID') return 2
+  return error.code === 'REMOVALS_OVER_LIMIT' ? 3 : 1
+}
+
+function positiveInteger(text: string | undefined, option: string, fallback: number, min = 1): number {
+  if (text === undefined) return fallback
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < min) {
+    throw new RelayError('INVALID_OPTIONS', `--${option} must be an integer of at least ${min}.`)
+  }
+  return value
+}
 
 async function syncSegment(values: CliValues, io: CliIo): Promise<number> {
   const missing = (['file', 'segment', 'project', 'environment'] as const).filter((name) => !values[name])
@@ -117,15 +140,29 @@ async function syncSegment(values: CliValues, io: CliIo): Promise<number> {
       `Missing ${missing.map((name) => `--${name}`).join(', ')}. See --help.`,
     )
   }
-  const chunkSize = values['chunk-size'] === undefined ? DEFAULT_CHUNK_SIZE : Number(values['chunk-size'])
-  if (!Number.isInteger(chunkSize) || chunkSize < 1) {
-    throw new RelayError('INVALID_OPTIONS', '--chunk-size must be a positive integer.')
-  }
+  const chunkSize = positiveInteger(values['chunk-size'], 'chunk-size', DEFAULT_CHUNK_SIZE)
   const cwd = io.cwd ?? process.cwd()
-  const target = { project: values.project!, environment: values.environment!, segment: values.segment! }
   const statePath = values.state === undefined ? undefined : resolve(cwd, values.state)
+  // Held from reading the state to writing it back, so two runs cannot interleave.
+  const lock = statePath && !values['dry-run'] ? await lockStateFile(statePath) : undefined
+  try {
+    return await syncWithState(values, io, { chunkSize, cwd, statePath })
+  } finally {
+    await lock?.release()
+  }
+}
 
-  const { column, ids } = readMemberCsv(await readFile(resolve(cwd, values.file!), 'utf8'), values.column)
+async function syncWithState(
+  values: CliValues,
+  io: CliIo,
+  { chunkSize, cwd, statePath }: { chunkSize: number; cwd: string; statePath: string | undefined },
+): Promise<number> {
+  const target = { project: values.project!, environment: values.environment!, segment: values.segment! }
+  const { column, ids } = readMemberCsv(
+    await readFile(resolve(cwd, values.file!), 'utf8'),
+    values.column,
+    values.file,
+  )
   const previous = statePath ? await readSyncState(statePath, target) : undefined
   const delta = computeSegmentDelta(previous?.members ?? [], ids)
   const requests = Math.ceil((delta.add.length + delta.remove.length) / chunkSize)
@@ -135,6 +172,21 @@ async function syncSegment(values: CliValues, io: CliIo): Promise<number> {
       `Delta: +${delta.add.length} -${delta.remove.length} (${requests} request${requests === 1 ? '' : 's'}).\n`,
   )
   if (!statePath) io.stderr.write('No --state: nobody will be removed, and an interrupted run starts over.\n')
+  // A truncated or malformed export looks like "everybody left": refuse large removals.
+  const maxRemovals = positiveInteger(
+    values['max-removals'],
+    'max-removals',
+    Math.max(1, Math.floor((previous?.members.length ?? 0) / 10)),
+    0,
+  )
+  if (delta.remove.length > maxRemovals && !values.force) {
+    throw new RelayError(
+      'REMOVALS_OVER_LIMIT',
+      `This run would remove ${delta.remove.length} of ${previous?.members.length ?? 0} members, more than ` +
+        `--max-removals ${maxRemovals}. Check ${values.file} (a truncated export removes everyone); if the ` +
+        'removals are right, pass a higher --max-removals or --force.',
+    )
+  }
   if (values['dry-run']) {
     io.stdout.write('Dry run: nothing sent.\n')
     return 0
@@ -167,8 +219,8 @@ async function syncSegment(values: CliValues, io: CliIo): Promise<number> {
       onChunk: async (chunk, { done, total }) => {
         for (const key of chunk.add) members.add(key)
         for (const key of chunk.remove) members.delete(key)
-        // Saved after every accepted chunk: a later failure resumes from here.
-        if (statePath) await writeSyncState(statePath, target, members)
+        // One journal line per accepted chunk: a later failure, even a kill, resumes from here.
+        if (statePath) await appendSyncJournal(statePath, chunk)
         progress.update(done, total)
       },
     })
@@ -179,7 +231,11 @@ async function syncSegment(values: CliValues, io: CliIo): Promise<number> {
     return 0
   } catch (error) {
     progress.finish()
-    if (statePath) io.stderr.write(`Progress saved in ${statePath}; run the same command again to resume.\n`)
+    if (statePath) {
+      // If this write fails too, the journal still holds every accepted chunk.
+      await writeSyncState(statePath, target, members).catch(() => undefined)
+      io.stderr.write(`Progress saved in ${statePath}; run the same command again to resume.\n`)
+    }
     throw error
   }
 }

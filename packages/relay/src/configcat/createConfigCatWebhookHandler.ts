@@ -1,11 +1,19 @@
-import { createMemoryDeliveryLog, type DeliveryLog } from '../http/deliveryLog'
+import { positiveNumber, requireSecrets, requireText } from '../config/requireOption'
 import { errorResponse } from '../http/errorResponse'
-import { jsonResponse, type RelayHandler } from '../http/relayRequest'
+import { jsonResponse } from '../http/jsonResponse'
+import { readBodyBytes } from '../http/readBody'
+import { createRetryBudget, type RetryBudget } from '../http/retryBudget'
+import type { RelayFetchHandler } from '../http/webhookHandler'
 import {
   createSegmentDelivery,
   type SegmentDelivery,
   type SegmentDeliveryOptions,
 } from '../segment/segmentDelivery'
+import { sha256Hex } from '../signature/sha256Hex'
+import { createMemoryRelayStore } from '../store/memoryRelayStore'
+import type { RelayStore } from '../store/relayStore'
+import { decodeUtf8Body } from '../text/utf8'
+import { createChangeDeliveries } from './changeDeliveries'
 import {
   type ConfigCatProduct,
   type ConfigCatProductResolver,
@@ -13,13 +21,13 @@ import {
   createConfigCatProductLookup,
 } from './configCatProductLookup'
 import { createFlagChangedEvent, type FlagChangedIdentity } from './createFlagChangedEvent'
-import { parseConfigCatWebhook } from './parseConfigCatWebhook'
+import { type ConfigCatChange, parseConfigCatWebhook } from './parseConfigCatWebhook'
 import { verifyConfigCatSignature } from './verifyConfigCatSignature'
 
 /** Options of {@link createConfigCatWebhookHandler}. */
 export interface ConfigCatWebhookHandlerOptions {
   /** Primary and, while rotating, secondary signing key (ConfigCat → Webhooks → Signing keys). */
-  signingKeys: readonly string[]
+  signingKeys: readonly (string | undefined)[]
   /** A ready {@link SegmentDelivery}, or the options to create one. */
   segment: SegmentDelivery | SegmentDeliveryOptions
   /**
@@ -32,77 +40,144 @@ export interface ConfigCatWebhookHandlerOptions {
   identity?: FlagChangedIdentity
   /** Accepted clock skew for `X-ConfigCat-Webhook-Timestamp`. Default 300 s. */
   toleranceSeconds?: number
-  /** Remembers delivered message ids; default in memory. Segment deduplicates too. */
-  deliveryLog?: DeliveryLog
-  /** Called with every error the handler turns into a non-2xx answer, and with product lookup failures. */
+  /** Shared between instances so a retry to another instance is not sent twice; default in memory. */
+  store?: RelayStore
+  /** Largest body accepted; larger ones get 413. Default 64 KB (ConfigCat bodies are a few KB). */
+  maxBodyBytes?: number
+  /**
+   * Time one webhook may take, product lookup and Segment retries included. Default 20 s: under
+   * API Gateway's 29 s integration timeout with room to answer. Lower it on platforms with
+   * shorter limits (Vercel's classic 10 s default: 8000).
+   */
+  deadlineMs?: number
+  /** Called with every error (full message) the handler turns into a non-2xx answer, and with lookup failures. Default `console.error`. */
   onError?: (error: unknown) => void
   now?: () => number
 }
 
-/** A {@link RelayHandler} that also owns a Segment client to close on shutdown. */
-export type ConfigCatWebhookHandler = RelayHandler & { close(): Promise<void> }
+/** A {@link RelayFetchHandler} that also owns a Segment client to close on shutdown. */
+export type ConfigCatWebhookHandler = RelayFetchHandler & { close(): Promise<void> }
+
+const OWNER = 'createConfigCatWebhookHandler'
+// The product lookup is optional decoration: it never takes more than this of the budget.
+const PRODUCT_LOOKUP_MS = 3000
 
 /**
- * Handles ConfigCat webhooks: verifies the signature, then sends one Segment
- * 'Feature Flag Changed' event and answers 200 only once Segment accepted it.
+ * Handles ConfigCat webhooks in the web-standard form: reads at most `maxBodyBytes`, verifies the
+ * signature over the raw bytes, then sends one Segment 'Feature Flag Changed' event and answers
+ * 200 only once Segment accepted it, all within `deadlineMs`.
  *
- * Answers: 200 sent (or already sent), 400 malformed body, 401 bad/missing signature or
- * stale timestamp, 502/503 Segment refused/unavailable (ConfigCat retries).
+ * A retry (ConfigCat gives it a new webhook id and timestamp) is recognized by its body and not
+ * sent again; see `changeDeliveries.ts`. Concurrent copies of one delivery on this instance share
+ * one attempt (a per-instance map, safe to lose); across instances the store's claim decides.
  *
+ * Answers: 200 sent (or already sent), 400 malformed body, 401 bad/missing signature or stale
+ * timestamp, 413 too large, 502/503 Segment refused/unavailable or the store is down (ConfigCat retries).
+ *
+ * @throws {RelayConfigurationError} at construction, naming a missing option.
  * @example
  * const configCat = createConfigCatWebhookHandler({
- *   signingKeys: [process.env.CONFIGCAT_SIGNING_KEY!],
+ *   signingKeys: [process.env.CONFIGCAT_SIGNING_KEY],
  *   segment: { writeKey: process.env.SEGMENT_WRITE_KEY! },
  *   configCatPublicApi: { username: process.env.CONFIGCAT_API_USER!, password: process.env.CONFIGCAT_API_PASS! },
  * })
- * const response = await configCat({ headers: req.headers, body: rawBody })
+ * const response = await configCat(request) // a web Request
  */
 export function createConfigCatWebhookHandler(
   options: ConfigCatWebhookHandlerOptions,
 ): ConfigCatWebhookHandler {
-  const segment = 'track' in options.segment ? options.segment : createSegmentDelivery(options.segment)
+  const signingKeys = requireSecrets(options.signingKeys, OWNER, 'signingKeys', 'CONFIGCAT_SIGNING_KEY')
+  const segment = 'track' in options.segment ? options.segment : createSegment(options.segment)
   const resolveProduct = productResolver(options)
-  const deliveryLog = options.deliveryLog ?? createMemoryDeliveryLog()
+  const maxBodyBytes = positiveNumber(options.maxBodyBytes, OWNER, 'maxBodyBytes', 64 * 1024)
+  const deadlineMs = positiveNumber(options.deadlineMs, OWNER, 'deadlineMs', 20_000)
+  const deliveries = createChangeDeliveries(options.store ?? createMemoryRelayStore(), deadlineMs + 10_000)
+  const onError = options.onError ?? ((error: unknown) => console.error(error))
+  const inFlight = new Map<string, Promise<Record<string, unknown>>>()
 
-  const handler: RelayHandler = async (request) => {
+  const deliver = async (change: ConfigCatChange, scope: string, bodyHash: string, timestamp: number) => {
+    const budget = createRetryBudget(deadlineMs)
+    const start = await deliveries.begin(scope, bodyHash)
+    if (start.duplicate) return { ok: true, messageId: start.messageId, duplicate: true }
     try {
-      const delivery = verifyConfigCatSignature({
-        headers: request.headers,
-        body: request.body,
-        signingKeys: options.signingKeys,
-        ...(options.toleranceSeconds !== undefined ? { toleranceSeconds: options.toleranceSeconds } : {}),
-        ...(options.now ? { now: options.now } : {}),
-      })
-      const change = parseConfigCatWebhook(request.body)
-      const product = await resolveProduct(change.configId).catch((error: unknown) => {
-        // A missing product name must not lose the change event itself.
-        options.onError?.(error)
-        return { id: null, name: null }
-      })
+      const product = await lookUpProduct(change.configId, budget)
       const track = createFlagChangedEvent({
         change,
-        delivery,
+        timestamp,
+        messageId: start.messageId,
         product,
         ...(options.identity ? { identity: options.identity } : {}),
       })
-      if (await deliveryLog.has(track.messageId)) {
-        return jsonResponse(200, { ok: true, messageId: track.messageId, duplicate: true })
-      }
-      await segment.track(track)
-      await deliveryLog.add(track.messageId)
-      return jsonResponse(200, { ok: true, messageId: track.messageId })
+      await segment.track(track, budget)
     } catch (error) {
-      options.onError?.(error)
+      await start.release().catch(onError)
+      throw error
+    }
+    // Segment has the event: answer 200 even if recording that fails (a retry is deduplicated by messageId).
+    await start.commit().catch(onError)
+    return { ok: true, messageId: start.messageId }
+  }
+
+  const lookUpProduct = async (configId: string, budget: RetryBudget): Promise<ConfigCatProduct> => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error('[flagbridge] The ConfigCat product lookup did not finish in time.')),
+        budget.attemptTimeout(PRODUCT_LOOKUP_MS),
+      )
+    })
+    try {
+      return await Promise.race([resolveProduct(configId), timeout])
+    } catch (error) {
+      // A missing product name must not lose the change event itself.
+      onError(error)
+      return { id: null, name: null }
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  const handler: RelayFetchHandler = async (request) => {
+    try {
+      const bytes = await readBodyBytes(request, maxBodyBytes)
+      const delivery = await verifyConfigCatSignature({
+        headers: request.headers,
+        body: bytes,
+        signingKeys,
+        ...(options.toleranceSeconds !== undefined ? { toleranceSeconds: options.toleranceSeconds } : {}),
+        ...(options.now ? { now: options.now } : {}),
+      })
+      const change = parseConfigCatWebhook(decodeUtf8Body(bytes))
+      const bodyHash = await sha256Hex(bytes)
+      const scope = `${change.configId}:${change.environmentId}`
+      const key = `${scope}:${bodyHash}`
+      let outcome = inFlight.get(key)
+      if (!outcome) {
+        outcome = deliver(change, scope, bodyHash, delivery.timestamp).finally(() => inFlight.delete(key))
+        inFlight.set(key, outcome)
+      }
+      return jsonResponse(200, await outcome)
+    } catch (error) {
+      onError(error)
       return errorResponse(error)
     }
   }
   return Object.assign(handler, { close: () => segment.close() })
 }
 
+function createSegment(options: SegmentDeliveryOptions): SegmentDelivery {
+  requireText(options.writeKey, OWNER, 'segment.writeKey', 'SEGMENT_WRITE_KEY')
+  return createSegmentDelivery(options)
+}
+
 function productResolver(options: ConfigCatWebhookHandlerOptions): ConfigCatProductResolver {
-  const { product } = options
+  const { product, configCatPublicApi } = options
   if (typeof product === 'function') return product
   if (product) return async () => product
-  if (options.configCatPublicApi) return createConfigCatProductLookup(options.configCatPublicApi)
+  if (configCatPublicApi) {
+    requireText(configCatPublicApi.username, OWNER, 'configCatPublicApi.username', 'CONFIGCAT_API_USER')
+    requireText(configCatPublicApi.password, OWNER, 'configCatPublicApi.password', 'CONFIGCAT_API_PASSWORD')
+    return createConfigCatProductLookup(configCatPublicApi)
+  }
   return async () => ({ id: null, name: null })
 }

@@ -1,4 +1,6 @@
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../signature/sha256Hex'
+import { truncateToJsonBytes } from '../text/truncateToJsonBytes'
+import { encodeUtf8 } from '../text/utf8'
 import type { ConfigCatProduct } from './configCatProductLookup'
 import { parseChangedBy } from './parseChangedBy'
 import type { ConfigCatChange } from './parseConfigCatWebhook'
@@ -43,46 +45,58 @@ export type FlagChangedTrack = {
 /** Input of {@link createFlagChangedEvent}. */
 export interface FlagChangedInput {
   change: ConfigCatChange
-  delivery: { webhookId: string; timestamp: number }
+  /** `X-ConfigCat-Webhook-Timestamp`, Unix seconds. */
+  timestamp: number
+  /** From {@link createFlagChangedMessageId}. */
+  messageId: string
   product: ConfigCatProduct
   identity?: FlagChangedIdentity
 }
 
-// Segment drops events above 32 KB; ConfigCat's details text is the only unbounded field.
-const MAX_DETAILS_CHARS = 16_000
+// Segment's HTTP API refuses events over 32 KB (its encoded JSON). analytics-node adds
+// `type`, `context.library`, `_metadata`, `integrations` and `sentAt`, well under 1 KB.
+const MAX_EVENT_BYTES = 32 * 1024
+const RESERVED_BYTES = 1024
 
 /**
- * Segment `messageId` for a ConfigCat delivery: the same webhook id and timestamp always
- * give the same id (42 chars), so retried deliveries are deduplicated by Segment.
+ * Segment `messageId` for a ConfigCat change (42 chars): derived from the SHA-256 of the body and
+ * of the change sent before it in the same config and environment, never from the webhook id or
+ * timestamp, which ConfigCat changes on every retry. So a retry gets the id of its first
+ * attempt (Segment drops the copy), and a later change back to an earlier state gets a new one.
  *
  * @example
- * createFlagChangedMessageId('b616ca659d154a5fb907dd8475792eeb', 1669629035) // 'configcat-…'
+ * await createFlagChangedMessageId(await sha256Hex(rawBody)) // 'configcat-…'
  */
-export function createFlagChangedMessageId(webhookId: string, timestamp: number): string {
-  const digest = createHash('sha256').update(`${webhookId}:${timestamp}`).digest('hex')
+export async function createFlagChangedMessageId(
+  bodyHash: string,
+  previousBodyHash?: string,
+): Promise<string> {
+  const digest = await sha256Hex(`${previousBodyHash ?? ''}>${bodyHash}`)
   return `configcat-${digest.slice(0, 32)}`
 }
 
 /**
  * Builds the 'Feature Flag Changed' track call for one ConfigCat change. Pure: no I/O.
+ * `details` is cut (by encoded bytes, not characters) so the whole event stays under
+ * Segment's 32 KB limit.
  *
  * @example
- * const track = createFlagChangedEvent({ change, delivery, product: { id: 'p1', name: 'Web' } })
+ * const track = createFlagChangedEvent({ change, timestamp, messageId, product: { id: 'p1', name: 'Web' } })
  * analytics.track(track)
  */
 export function createFlagChangedEvent(input: FlagChangedInput): FlagChangedTrack {
-  const { change, delivery, product } = input
+  const { change, product } = input
   const changer = parseChangedBy(change.changedBy)
-  const timestamp = new Date(delivery.timestamp * 1000)
+  const timestamp = new Date(input.timestamp * 1000)
   const useEmail = input.identity === 'changer-email' && changer.email !== null
-  return {
+  const track: FlagChangedTrack = {
     event: FLAG_CHANGED_EVENT,
-    messageId: createFlagChangedMessageId(delivery.webhookId, delivery.timestamp),
+    messageId: input.messageId,
     timestamp,
     ...(useEmail ? { userId: changer.email as string } : { anonymousId: CONFIGCAT_ANONYMOUS_ID }),
     properties: {
       timestamp: timestamp.toISOString(),
-      details: summarizeDetails(change),
+      details: '',
       product_id: product.id,
       product_name: product.name,
       config_id: change.configId,
@@ -94,15 +108,20 @@ export function createFlagChangedEvent(input: FlagChangedInput): FlagChangedTrac
       user_full_name: changer.fullName,
     },
   }
+  const rest = encodeUtf8(JSON.stringify(track)).length
+  track.properties.details = truncateToJsonBytes(
+    summarizeDetails(change),
+    MAX_EVENT_BYTES - RESERVED_BYTES - rest,
+  )
+  return track
 }
 
 /** One line (or block) per changed setting, ConfigCat's own wording, CRLFs normalized. */
 function summarizeDetails(change: ConfigCatChange): string {
-  const summary = change.changeDetails
+  return change.changeDetails
     .map((entry) => {
       const text = entry.details.replace(/\r\n?/g, '\n').trim()
       return text || `${entry.settingKey}: ${entry.event}`
     })
     .join('\n')
-  return summary.length > MAX_DETAILS_CHARS ? `${summary.slice(0, MAX_DETAILS_CHARS)}… (truncated)` : summary
 }

@@ -1,4 +1,5 @@
 import { WebhookPayloadError } from '../errors'
+import { findDuplicateJsonKey } from '../json/findDuplicateJsonKey'
 
 /** One entry of `##ChangeDetails##`. */
 export interface ConfigCatSettingChange {
@@ -34,17 +35,27 @@ const STRING_FIELDS = [
 
 // ConfigCat substitutes variables as plain text, so a change note with a quote or a line
 // break makes the body invalid JSON. The template's field order is fixed, which lets the
-// values be cut out between the known keys instead.
+// values be cut out between the known keys instead, as long as each key appears exactly once.
 const TEMPLATE_SHAPE = new RegExp(
   `^\\s*\\{${STRING_FIELDS.map((field) => `\\s*"${field}"\\s*:\\s*"([\\s\\S]*?)"\\s*,`).join('')}` +
     '\\s*"changeDetails"\\s*:\\s*([\\s\\S]*)\\}\\s*$',
 )
+const KEY_LITERALS = [...STRING_FIELDS, 'changeDetails'].map((field) => ({
+  field,
+  pattern: new RegExp(`"${field}"\\s*:`, 'g'),
+}))
 
 /**
  * Parses a ConfigCat webhook body sent with the relay's template. Strict JSON first, then
  * a template-aware fallback for notes and names that broke the JSON.
  *
- * @throws {WebhookPayloadError} when the body is neither.
+ * Substituted text (a change note, a config name, the changer's display name) can contain
+ * quotes, so it could try to add keys of its own: `routine", "changedBy": "Chief Exec
+ * (ceo@corp.example)", "environmentName": "Staging` as a note would otherwise overwrite the
+ * audit fields, since `JSON.parse` keeps the last of duplicate keys. So a body with a duplicate
+ * key is refused, and so is a broken body in which a template key appears more than once.
+ *
+ * @throws {WebhookPayloadError} when the body is neither, or is ambiguous.
  * @example
  * const change = parseConfigCatWebhook(rawBody)
  * change.changeDetails[0]?.settingKey // 'myAwesomeFeature1'
@@ -75,15 +86,32 @@ export function parseConfigCatWebhook(body: string): ConfigCatChange {
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  let value: unknown
   try {
-    const value: unknown = JSON.parse(text)
-    return isRecord(value) ? value : undefined
+    value = JSON.parse(text)
   } catch {
     return undefined
   }
+  const duplicate = findDuplicateJsonKey(text)
+  if (duplicate !== undefined) {
+    throw new WebhookPayloadError(
+      `The ConfigCat webhook body has the key "${duplicate}" twice, so a substituted value (a change note, ` +
+        'a name) tried to add fields of its own. It is refused rather than guessed at.',
+    )
+  }
+  return isRecord(value) ? value : undefined
 }
 
 function parseTemplateShape(body: string): Record<string, unknown> | undefined {
+  for (const { field, pattern } of KEY_LITERALS) {
+    const count = body.match(pattern)?.length ?? 0
+    if (count > 1) {
+      throw new WebhookPayloadError(
+        `The ConfigCat webhook body is not JSON and contains "${field}" ${count} times, so its fields cannot ` +
+          'be told apart from a substituted value. It is refused rather than guessed at.',
+      )
+    }
+  }
   const match = TEMPLATE_SHAPE.exec(body)
   if (!match) return undefined
   const raw: Record<string, unknown> = {}

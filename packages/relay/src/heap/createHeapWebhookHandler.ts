@@ -1,30 +1,37 @@
-import { createHash } from 'node:crypto'
-import { LaunchDarklyApiError } from '../errors'
-import { createMemoryDeliveryLog, type DeliveryLog } from '../http/deliveryLog'
+import { positiveNumber, requireSecrets, requireText } from '../config/requireOption'
+import { DeliveryInProgressError, OutOfOrderSyncError } from '../errors'
 import { errorResponse } from '../http/errorResponse'
-import { jsonResponse, type RelayHandler } from '../http/relayRequest'
-import { applySegmentDelta } from '../launchdarkly/applySegmentDelta'
+import { jsonResponse } from '../http/jsonResponse'
+import { readBodyBytes } from '../http/readBody'
+import type { Sleep } from '../http/sleep'
+import type { RelayFetchHandler } from '../http/webhookHandler'
 import {
   createLaunchDarklySegments,
   type LaunchDarklySegments,
   type LaunchDarklySegmentsOptions,
 } from '../launchdarkly/launchDarklySegments'
-import { type HeapMember, type HeapSegmentWebhook, parseHeapWebhook } from './parseHeapWebhook'
+import { createInProcessQueue } from '../queue/inProcessQueue'
+import type { JobQueue } from '../queue/jobQueue'
+import { sha256Hex } from '../signature/sha256Hex'
+import { createMemoryRelayStore } from '../store/memoryRelayStore'
+import { decodeMark, isNewerMark, type RelayStore } from '../store/relayStore'
+import { decodeUtf8Body } from '../text/utf8'
+import {
+  createHeapSyncConsumer,
+  type HeapDrainBehavior,
+  type HeapSyncConsumer,
+  type HeapSyncResult,
+} from './createHeapSyncConsumer'
+import { markKey, PAGE_DONE_TTL_MS, PAGE_PENDING_TTL_MS, pageKey, taskOrder } from './heapStoreKeys'
+import { createHeapSyncJob, type HeapSyncJob } from './heapSyncJob'
+import type { HeapMember, HeapSegmentWebhook } from './parseHeapWebhook'
+import { parseHeapWebhook } from './parseHeapWebhook'
 import { verifyHeapSignature } from './verifyHeapSignature'
-
-/**
- * What a `segment.users.drain` does:
- * - `'remove-listed'` (default): removes the users the drain lists, like a sync's `remove`.
- *   LaunchDarkly cannot list a big segment's members, so unlisted users stay.
- * - `'delete-segment'`: also deletes the LaunchDarkly segment after the drain's last page,
- *   which removes everyone; flags that target it then match nobody through it.
- */
-export type HeapDrainBehavior = 'remove-listed' | 'delete-segment'
 
 /** Options of {@link createHeapWebhookHandler}. */
 export interface HeapWebhookHandlerOptions {
   /** The secret shared with Heap; several while rotating. */
-  secret: string | readonly string[]
+  secret: string | readonly (string | undefined)[] | undefined
   /** A ready {@link LaunchDarklySegments}, or the options to create one. */
   launchDarkly: LaunchDarklySegments | LaunchDarklySegmentsOptions
   /** LaunchDarkly segment key for a Heap segment. Default `heap-<id>`. */
@@ -36,13 +43,39 @@ export interface HeapWebhookHandlerOptions {
   /** Keys per LaunchDarkly request. Default 1000. */
   chunkSize?: number
   drain?: HeapDrainBehavior
-  /** Remembers applied `(sync_task_id, page_number)` pairs; default in memory. */
-  deliveryLog?: DeliveryLog
+  /** Claims, task order and segment marks; share one between instances (Redis). Default in memory. */
+  store?: RelayStore
+  /**
+   * Where acknowledged pages wait to be applied. Default: an in-process queue running
+   * {@link createHeapSyncConsumer}; give a durable queue and run the consumer in its worker instead.
+   */
+  queue?: JobQueue<HeapSyncJob>
+  /** Runs per page in the in-process queue for retryable failures. Default 3. */
+  maxJobAttempts?: number
+  /** Time one page may take in the consumer. Default 25 s. */
+  jobDeadlineMs?: number
+  /** Largest body accepted; larger ones get 413. Default 5 MB (a page of 10,000 ids is ~300 KB). */
+  maxBodyBytes?: number
   /** Accepted clock skew for the `Heap-Hash` timestamp. Default 300 s. */
   toleranceSeconds?: number
+  /** Every error: refused webhooks, pages that failed for good, skipped out-of-order pages. Default `console.error`. */
   onError?: (error: unknown) => void
+  /** Every page the in-process queue applied (or skipped). */
+  onApplied?: (result: HeapSyncResult) => void
   now?: () => number
+  /** Backoff sleep of the in-process queue; injectable for tests. */
+  sleep?: Sleep
 }
+
+/** The Heap webhook handler, plus what the default in-process queue needs. */
+export type HeapWebhookHandler = RelayFetchHandler & {
+  /** Resolves once the in-process queue has applied everything acknowledged so far (graceful shutdown, tests). */
+  idle(): Promise<void>
+  /** The consumer the in-process queue runs. */
+  consume: HeapSyncConsumer
+}
+
+const OWNER = 'createHeapWebhookHandler'
 
 /**
  * Derives a valid LaunchDarkly segment key from a Heap segment id.
@@ -55,98 +88,106 @@ export function heapSegmentKey(segment: { id: string }): string {
 }
 
 /**
- * Handles Heap's segment webhook: verifies `Heap-Hash`, creates the LaunchDarkly segment
- * if missing, and applies the page's `add`/`remove` in chunks. A page already applied
- * (same sync task and page number) is acknowledged without calls.
+ * Handles Heap's segment webhook in the web-standard form: reads at most `maxBodyBytes`,
+ * verifies `Heap-Hash` over the raw bytes, claims the page in the store, enqueues it and answers
+ * 200. The LaunchDarkly work happens after the answer, in the consumer, so a slow LaunchDarkly
+ * never makes Heap retry a page that is still being applied.
  *
- * Answers: 200 applied (or duplicate), 400 malformed, 401 bad signature or stale
- * timestamp, 502 LaunchDarkly refused, 503 LaunchDarkly unavailable (Heap retries).
+ * Answers: 200 queued (or duplicate, or skipped as older than the segment's last sync), 400
+ * malformed, 401 bad signature or stale timestamp, 413 too large, 503 store down, queue full, or
+ * the same page being acknowledged by another attempt (Heap retries).
  *
+ * @throws {RelayConfigurationError} at construction, naming a missing option.
  * @example
  * const heap = createHeapWebhookHandler({
- *   secret: process.env.HEAP_WEBHOOK_SECRET!,
+ *   secret: process.env.HEAP_WEBHOOK_SECRET,
  *   launchDarkly: { accessToken: process.env.LD_ACCESS_TOKEN!, projectKey: 'default', environmentKey: 'production' },
  * })
+ * export default { fetch: (request, env, ctx) => heap(request, ctx) } // Cloudflare Workers
  */
-export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): RelayHandler {
-  const segments =
-    'updateContexts' in options.launchDarkly
-      ? options.launchDarkly
-      : createLaunchDarklySegments(options.launchDarkly)
-  const deliveryLog = options.deliveryLog ?? createMemoryDeliveryLog()
+export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): HeapWebhookHandler {
+  const secrets = requireSecrets(options.secret, OWNER, 'secret', 'HEAP_WEBHOOK_SECRET')
+  const maxBodyBytes = positiveNumber(options.maxBodyBytes, OWNER, 'maxBodyBytes', 5 * 1024 * 1024)
+  const store = options.store ?? createMemoryRelayStore()
+  const onError = options.onError ?? ((error: unknown) => console.error(error))
   const toKey = options.segmentKey ?? heapSegmentKey
   const toName = options.segmentName ?? ((segment) => `Heap: ${segment.name ?? segment.id}`)
   const toContextKey = options.contextKey ?? ((member) => String(member.id))
-  const knownSegments = new Set<string>()
+  const consume = createHeapSyncConsumer({
+    launchDarkly: launchDarklySegments(options.launchDarkly),
+    store,
+    onError,
+    ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
+    ...(options.drain ? { drain: options.drain } : {}),
+    ...(options.jobDeadlineMs !== undefined ? { jobDeadlineMs: options.jobDeadlineMs } : {}),
+  })
+  const inProcess = options.queue
+    ? undefined
+    : createInProcessQueue<HeapSyncJob>(async (job) => options.onApplied?.(await consume(job)), {
+        onError,
+        ...(options.maxJobAttempts !== undefined ? { maxAttempts: options.maxJobAttempts } : {}),
+        ...(options.sleep ? { sleep: options.sleep } : {}),
+      })
+  const queue = options.queue ?? (inProcess as JobQueue<HeapSyncJob>)
 
-  const ensure = async (webhook: HeapSegmentWebhook, key: string) => {
-    if (knownSegments.has(key)) return
-    await segments.ensureSegment({ key, name: toName(webhook.segment) })
-    knownSegments.add(key)
-  }
-
-  return async (request) => {
+  const handler: RelayFetchHandler = async (request, context) => {
     try {
-      verifyHeapSignature({
+      const bytes = await readBodyBytes(request, maxBodyBytes)
+      const { timestampMs } = await verifyHeapSignature({
         headers: request.headers,
-        body: request.body,
-        secret: options.secret,
+        body: bytes,
+        secret: secrets,
         ...(options.toleranceSeconds !== undefined ? { toleranceSeconds: options.toleranceSeconds } : {}),
         ...(options.now ? { now: options.now } : {}),
       })
-      const webhook = parseHeapWebhook(request.body)
-      const key = toKey(webhook.segment)
-      const pageKey = deliveryKey(webhook, key, request.body)
-      if (await deliveryLog.has(pageKey)) {
-        return jsonResponse(200, { ok: true, segmentKey: key, duplicate: true })
+      const webhook = parseHeapWebhook(decodeUtf8Body(bytes))
+      const segmentKey = toKey(webhook.segment)
+      const taskId = webhook.syncInfo?.syncTaskId ?? `body-${await sha256Hex(bytes)}`
+      const order = await taskOrder(store, segmentKey, taskId, timestampMs)
+
+      // Cheap early refusal; the consumer checks again, atomically, before applying.
+      const stored = await store.get(markKey(segmentKey))
+      if (stored && isNewerMark(decodeMark(stored), { order, id: taskId })) {
+        onError(new OutOfOrderSyncError(segmentKey, taskId, decodeMark(stored).id))
+        return jsonResponse(200, { ok: true, segmentKey, skipped: 'out-of-order' })
       }
 
-      const delta = {
-        add: webhook.action === 'drain' ? [] : keysOf(webhook.add, toContextKey),
-        remove: keysOf(webhook.remove, toContextKey),
+      const page = webhook.syncInfo?.pageNumber ?? 1
+      const claimKey = pageKey(segmentKey, webhook.action, taskId, page)
+      if (!(await store.claim(claimKey, PAGE_PENDING_TTL_MS, 'pending'))) {
+        if ((await store.get(claimKey)) !== 'queued') throw new DeliveryInProgressError('This Heap page')
+        return jsonResponse(200, { ok: true, segmentKey, duplicate: true })
       }
-      await ensure(webhook, key)
-      const apply = () => applySegmentDelta(segments, key, delta, chunkOptions(options.chunkSize))
-      const applied = await apply().catch(async (error: unknown) => {
-        // The segment was deleted behind our back: create it again, then retry once.
-        if (!(error instanceof LaunchDarklyApiError) || error.code !== 'LAUNCHDARKLY_NOT_FOUND') throw error
-        knownSegments.delete(key)
-        await ensure(webhook, key)
-        return apply()
+      const job = createHeapSyncJob({
+        webhook,
+        segmentKey,
+        segmentName: toName(webhook.segment),
+        task: { id: taskId, order, page, totalPages: webhook.syncInfo?.totalPages ?? 1 },
+        contextKey: toContextKey,
       })
-
-      let deleted = false
-      const lastPage = !webhook.syncInfo || webhook.syncInfo.pageNumber >= webhook.syncInfo.totalPages
-      if (webhook.action === 'drain' && options.drain === 'delete-segment' && lastPage) {
-        await segments.deleteSegment(key)
-        knownSegments.delete(key)
-        deleted = true
+      try {
+        await queue.enqueue(job, context)
+      } catch (error) {
+        await store.delete(claimKey).catch(onError)
+        throw error
       }
-      await deliveryLog.add(pageKey)
-      return jsonResponse(200, { ok: true, segmentKey: key, ...applied, deleted })
+      // Queued: answer 200 even if recording that fails; the pending claim then just expires.
+      await store.set(claimKey, 'queued', PAGE_DONE_TTL_MS).catch(onError)
+      return jsonResponse(200, { ok: true, segmentKey, queued: true })
     } catch (error) {
-      options.onError?.(error)
+      onError(error)
       return errorResponse(error)
     }
   }
+  return Object.assign(handler, { idle: () => inProcess?.idle() ?? Promise.resolve(), consume })
 }
 
-function deliveryKey(webhook: HeapSegmentWebhook, segmentKey: string, body: string): string {
-  if (webhook.syncInfo) {
-    return `heap:${webhook.action}:${segmentKey}:${webhook.syncInfo.syncTaskId}:${webhook.syncInfo.pageNumber}`
-  }
-  return `heap:body:${createHash('sha256').update(body).digest('hex')}`
-}
-
-function keysOf(members: HeapMember[], toContextKey: (member: HeapMember) => string | undefined): string[] {
-  const keys = new Set<string>()
-  for (const member of members) {
-    const key = toContextKey(member)
-    if (key) keys.add(key)
-  }
-  return [...keys]
-}
-
-function chunkOptions(chunkSize: number | undefined) {
-  return chunkSize === undefined ? {} : { chunkSize }
+function launchDarklySegments(
+  options: LaunchDarklySegments | LaunchDarklySegmentsOptions,
+): LaunchDarklySegments {
+  if ('updateContexts' in options) return options
+  requireText(options.accessToken, OWNER, 'launchDarkly.accessToken', 'LD_ACCESS_TOKEN')
+  requireText(options.projectKey, OWNER, 'launchDarkly.projectKey')
+  requireText(options.environmentKey, OWNER, 'launchDarkly.environmentKey')
+  return createLaunchDarklySegments(options)
 }

@@ -1,31 +1,32 @@
-/** Header bag as Node (`IncomingHttpHeaders`), Express, or a serverless platform hands it over. */
+/** Header bag as Node (`IncomingHttpHeaders`), Express, a serverless event or a `Headers` object hands it over. */
 export type RelayHeaders =
   | Record<string, string | readonly string[] | undefined>
-  | { get(name: string): string | null }
+  | { get(name: string): string | null; forEach(callback: (value: string, name: string) => void): void }
 
-/** The framework-free shape of an incoming webhook: headers and the raw, unparsed body. */
+/**
+ * A webhook as an event-style platform (AWS Lambda behind API Gateway, Netlify, Azure
+ * Functions) hands it over: headers and the body exactly as received.
+ */
 export interface RelayRequest {
   headers: RelayHeaders
-  /** The body exactly as received. Signatures are computed over these bytes, so never re-serialize it. */
-  body: string
+  /** The raw body. Signatures are computed over its bytes, so never re-serialize it. */
+  body: string | Uint8Array | null | undefined
+  /** API Gateway sets this when `body` is base64 of the raw bytes. */
+  isBase64Encoded?: boolean
+  /** Default `POST`. */
+  method?: string
+  /** Path and query, default `/`. */
+  path?: string
 }
 
-/** What a relay handler answers; `body` is JSON text. */
+/** What {@link toRelayHandler} answers; `body` is JSON text. */
 export interface RelayResponse {
   status: number
   headers: Record<string, string>
   body: string
 }
 
-/**
- * A webhook handler as a pure async function, usable directly in serverless runtimes.
- *
- * @example
- * export const handler = async (event) => {
- *   const response = await relay({ headers: event.headers, body: event.body })
- *   return { statusCode: response.status, headers: response.headers, body: response.body }
- * }
- */
+/** A handler in event form, see {@link toRelayHandler}. */
 export type RelayHandler = (request: RelayRequest) => Promise<RelayResponse>
 
 /** Reads one header case-insensitively; repeated headers are joined with commas. */
@@ -43,11 +44,20 @@ export function readHeader(headers: RelayHeaders, name: string): string | undefi
   return undefined
 }
 
-/** Builds a JSON response. */
-export function jsonResponse(status: number, payload: unknown): RelayResponse {
-  return {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: JSON.stringify(payload),
+/** A web `Headers` object from any {@link RelayHeaders}. */
+export function toHeaders(headers: RelayHeaders): Headers {
+  const result = new Headers()
+  if (typeof (headers as { forEach?: unknown }).forEach === 'function') {
+    ;(headers as Headers).forEach((value, name) => {
+      result.append(name, value)
+    })
+    return result
   }
+  for (const [name, value] of Object.entries(
+    headers as Record<string, string | readonly string[] | undefined>,
+  )) {
+    if (value === undefined) continue
+    for (const one of typeof value === 'string' ? [value] : value) result.append(name, one)
+  }
+  return result
 }

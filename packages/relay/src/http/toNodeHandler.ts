@@ -1,17 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { RelayHandler } from './relayRequest'
+import { encodeUtf8 } from '../text/utf8'
+import { type RelayHeaders, toHeaders } from './relayRequest'
+import type { RelayContext, RelayFetchHandler } from './webhookHandler'
 
 /** A request as `node:http` or Express hands it over; Express may already have read the body. */
 export type NodeRequest = IncomingMessage & { body?: unknown }
 
-/** Largest webhook body read into memory; Heap pages and ConfigCat bodies are far smaller. */
-const MAX_BODY_BYTES = 5 * 1024 * 1024
+const ALREADY_PARSED =
+  '[flagbridge] The request body was already parsed, so its signature cannot be checked. ' +
+  "Mount the relay before express.json(), or use express.raw({ type: '*/*' })."
 
 /**
- * Adapts a {@link RelayHandler} to `(req, res)`, for `node:http` servers and Express.
+ * Adapts a web-standard handler to `(req, res)`, for `node:http` servers and Express. The body
+ * is streamed to the handler, which enforces its own size cap (answering 413) and verifies
+ * signatures over the raw bytes.
  *
- * Signatures are computed over the raw bytes, so in Express mount it before any JSON
- * body parser, or with `express.raw({ type: '*\/*' })` / `express.text({ type: '*\/*' })`.
+ * In Express, mount it before any JSON body parser, or behind `express.raw({ type: '*\/*' })`.
  *
  * @example
  * import { createServer } from 'node:http'
@@ -20,46 +24,63 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024
  * app.post('/webhooks/configcat', toNodeHandler(configCatHandler))
  */
 export function toNodeHandler(
-  handler: RelayHandler,
+  handler: RelayFetchHandler,
+  context?: RelayContext,
 ): (req: NodeRequest, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
-    let body: string
-    try {
-      body = await readRawBody(req)
-    } catch (error) {
+    let abandoned = false
+    const body = requestBody(req, () => {
+      abandoned = true
+    })
+    if (body === 'parsed') {
       res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' })
-      res.end(JSON.stringify({ error: { code: 'PAYLOAD_INVALID', message: (error as Error).message } }))
+      res.end(JSON.stringify({ error: { code: 'PAYLOAD_INVALID', message: ALREADY_PARSED } }))
       return
     }
-    const response = await handler({ headers: req.headers, body }).catch((error: unknown) => ({
-      status: 500,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify({
-        error: { code: 'INTERNAL', message: String((error as Error)?.message ?? error) },
-      }),
-    }))
-    res.writeHead(response.status, response.headers)
-    res.end(response.body)
+    const method = req.method ?? 'GET'
+    const request = new Request(new URL(req.url ?? '/', 'http://localhost'), {
+      method,
+      headers: toHeaders(req.headers as RelayHeaders),
+      ...(method === 'GET' || method === 'HEAD' ? {} : { body, duplex: 'half' }),
+    } as RequestInit)
+    let response: Response
+    try {
+      response = await handler(request, context)
+    } catch {
+      response = new Response(JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal error.' } }), {
+        status: 500,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+      })
+    }
+    const headers: Record<string, string> = {}
+    response.headers.forEach((value, name) => {
+      headers[name] = value
+    })
+    // The handler stopped reading (body over its cap): the rest is not worth receiving.
+    if (abandoned) headers.connection = 'close'
+    res.writeHead(response.status, headers)
+    res.end(new Uint8Array(await response.arrayBuffer()))
+    if (abandoned) res.once('finish', () => req.destroy())
   }
 }
 
-async function readRawBody(req: NodeRequest): Promise<string> {
-  if (typeof req.body === 'string') return req.body
-  if (Buffer.isBuffer(req.body)) return req.body.toString('utf8')
-  if (req.body !== undefined && req.body !== null && req.readableEnded) {
-    throw new Error(
-      '[flagbridge] The request body was already parsed, so its signature cannot be checked. ' +
-        "Mount the relay before express.json(), or use express.raw({ type: '*/*' }).",
-    )
-  }
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
-    size += buffer.length
-    if (size > MAX_BODY_BYTES)
-      throw new Error(`[flagbridge] Webhook body larger than ${MAX_BODY_BYTES} bytes.`)
-    chunks.push(buffer)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+function requestBody(
+  req: NodeRequest,
+  onCancel: () => void,
+): ReadableStream<Uint8Array> | Uint8Array | 'parsed' {
+  if (typeof req.body === 'string') return encodeUtf8(req.body)
+  if (req.body instanceof Uint8Array) return new Uint8Array(req.body)
+  if (req.body !== undefined && req.body !== null && req.readableEnded) return 'parsed'
+  const chunks = req[Symbol.asyncIterator]()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await chunks.next()
+      if (done) controller.close()
+      else controller.enqueue(typeof value === 'string' ? encodeUtf8(value) : (value as Uint8Array))
+    },
+    cancel() {
+      onCancel()
+      req.pause()
+    },
+  })
 }

@@ -1,3 +1,4 @@
+import type { RetryBudget } from '../http/retryBudget'
 import type { LaunchDarklySegments } from './launchDarklySegments'
 import type { SegmentDelta } from './segmentDelta'
 
@@ -10,6 +11,8 @@ export interface ApplySegmentDeltaOptions {
   chunkSize?: number
   /** Called after each request LaunchDarkly accepted: the place to save progress. */
   onChunk?: (chunk: SegmentDelta, progress: { done: number; total: number }) => void | Promise<void>
+  /** Time allowed for all the requests and their retries; default unlimited. */
+  budget?: RetryBudget
 }
 
 /** What {@link applySegmentDelta} sent. */
@@ -45,7 +48,7 @@ export async function applySegmentDelta(
       add: delta.add.slice(start, Math.min(end, delta.add.length)),
       remove: delta.remove.slice(Math.max(0, start - delta.add.length), Math.max(0, end - delta.add.length)),
     }
-    await segments.updateContexts(segmentKey, chunk)
+    await segments.updateContexts(segmentKey, chunk, options.budget)
     applied.requests++
     applied.added += chunk.add.length
     applied.removed += chunk.remove.length

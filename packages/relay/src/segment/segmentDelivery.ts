@@ -7,6 +7,7 @@ import {
   type TrackParams,
 } from '@segment/analytics-node'
 import { SegmentDeliveryError } from '../errors'
+import { type RetryBudget, UNLIMITED_BUDGET } from '../http/retryBudget'
 import { backoffDelay, realSleep, type Sleep } from '../http/sleep'
 
 /** Segment's regional ingestion hosts. */
@@ -32,9 +33,9 @@ export interface SegmentDeliveryOptions {
   httpClient?: HTTPFetchFn | HTTPClient
   /** Attempts per event, including the first. Default 3. */
   maxAttempts?: number
-  /** Cap on one wait between attempts, also for `Retry-After`. Default 10 s. */
+  /** Longest wait between attempts; a longer `Retry-After` fails the attempt for the sender to retry. Default 10 s. */
   maxRetryDelayMs?: number
-  /** Default 10 s. */
+  /** Timeout of one request to Segment. Default 5 s. */
   httpRequestTimeoutMs?: number
   sleep?: Sleep
 }
@@ -42,10 +43,12 @@ export interface SegmentDeliveryOptions {
 /** Sends events to Segment and resolves only once Segment accepted them. */
 export interface SegmentDelivery {
   /**
-   * Sends one event now and waits for Segment's 2xx.
-   * @throws {SegmentDeliveryError} `SEGMENT_REJECTED` on a 4xx, `SEGMENT_UNAVAILABLE` after the last attempt.
+   * Sends one event now and waits for Segment's 2xx, retrying within `budget` (default: the
+   * attempts alone, each bounded by its timeout).
+   * @throws {SegmentDeliveryError} `SEGMENT_REJECTED` on a 4xx, `SEGMENT_UNAVAILABLE` after the
+   * last attempt or when the next wait would not fit the budget.
    */
-  track(event: SegmentTrack): Promise<void>
+  track(event: SegmentTrack, budget?: RetryBudget): Promise<void>
   /** Flushes and closes the underlying analytics client. */
   close(): Promise<void>
 }
@@ -69,10 +72,9 @@ export function createSegmentDelivery(options: SegmentDeliveryOptions): SegmentD
   const sleep = options.sleep ?? realSleep
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3)
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 10_000
-  const httpRequestTimeout = options.httpRequestTimeoutMs ?? 10_000
+  const httpRequestTimeout = options.httpRequestTimeoutMs ?? 5_000
   const answers = new Map<string, Answer>()
   const waiting = new Map<string, (failure: unknown | undefined) => void>()
-  const inFlight = new Map<string, Promise<void>>()
 
   const analytics = new Analytics({
     writeKey: options.writeKey,
@@ -96,13 +98,14 @@ export function createSegmentDelivery(options: SegmentDeliveryOptions): SegmentD
     waiting.delete(messageId)
   }
 
-  function sendOnce(event: SegmentTrack): Promise<unknown | undefined> {
+  function sendOnce(event: SegmentTrack, timeoutMs: number): Promise<unknown | undefined> {
     answers.delete(event.messageId)
     return new Promise((resolve) => {
+      // analytics-node aborts its request after httpRequestTimeout; this also bounds its queueing.
       const timer = setTimeout(() => {
         waiting.delete(event.messageId)
-        resolve(new Error(`No answer from Segment within ${httpRequestTimeout + 5000} ms.`))
-      }, httpRequestTimeout + 5000)
+        resolve(new Error(`No answer from Segment within ${timeoutMs} ms.`))
+      }, timeoutMs)
       timer.unref?.()
       waiting.set(event.messageId, (failure) => {
         clearTimeout(timer)
@@ -112,9 +115,9 @@ export function createSegmentDelivery(options: SegmentDeliveryOptions): SegmentD
     })
   }
 
-  async function deliver(event: SegmentTrack): Promise<void> {
+  async function deliver(event: SegmentTrack, budget: RetryBudget): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const failure = await sendOnce(event)
+      const failure = await sendOnce(event, budget.attemptTimeout(httpRequestTimeout + 1000))
       if (failure === undefined) return
       const answer = answers.get(event.messageId)
       answers.delete(event.messageId)
@@ -132,7 +135,10 @@ export function createSegmentDelivery(options: SegmentDeliveryOptions): SegmentD
           { cause: failure },
         )
       }
-      if (attempt >= maxAttempts) {
+      // A Retry-After longer than we are willing to wait is honoured by failing now: the sender
+      // retries later, instead of Segment being asked again too early.
+      const delay = answer?.retryAfterMs ?? backoffDelay(attempt)
+      if (attempt >= maxAttempts || delay > maxRetryDelayMs || !budget.reserve(delay)) {
         throw new SegmentDeliveryError(
           'SEGMENT_UNAVAILABLE',
           `Segment did not accept event ${event.messageId} after ${attempt} attempts (last: ${status ?? reason}).`,
@@ -140,19 +146,12 @@ export function createSegmentDelivery(options: SegmentDeliveryOptions): SegmentD
           { cause: failure },
         )
       }
-      await sleep(Math.min(maxRetryDelayMs, answer?.retryAfterMs ?? backoffDelay(attempt)))
+      await sleep(delay)
     }
   }
 
   return {
-    track(event) {
-      // A redelivery racing the first one shares its outcome instead of sending twice.
-      const pending = inFlight.get(event.messageId)
-      if (pending) return pending
-      const promise = deliver(event).finally(() => inFlight.delete(event.messageId))
-      inFlight.set(event.messageId, promise)
-      return promise
-    },
+    track: (event, budget) => deliver(event, budget ?? UNLIMITED_BUDGET),
     close: () => analytics.closeAndFlush({ timeout: httpRequestTimeout }),
   }
 }
