@@ -315,3 +315,38 @@ describe('LaunchDarkly keys', () => {
     expect(screen.getByTestId('dark-mode_v2').textContent).toBe('true|launchdarkly|-|ready')
   })
 })
+
+describe('useTrackedFlag options', () => {
+  it('track: false turned to true sends the flag already on screen, once', async () => {
+    const recorder = createEventRecorder()
+    function Beta({ track }: { track: boolean }) {
+      return <span>{String(useTrackedFlag('beta', false, { track }).value)}</span>
+    }
+    const view = (track: boolean) => (
+      <TestFlagBridgeProvider flags={{ beta: true }} recorder={recorder}>
+        <Beta track={track} />
+      </TestFlagBridgeProvider>
+    )
+    const { rerender } = render(view(false))
+    expect(recorder.tracks()).toEqual([])
+    rerender(view(true))
+    rerender(view(true))
+    rerender(view(false))
+    rerender(view(true))
+    expect(recorder.tracks().map((event) => event.properties.feature_flag_key)).toEqual(['beta'])
+  })
+
+  it('null options are the defaults', () => {
+    const recorder = createEventRecorder()
+    function Beta() {
+      return <span data-testid="beta">{String(useTrackedFlag('beta', false, null).value)}</span>
+    }
+    render(
+      <TestFlagBridgeProvider flags={{ beta: true }} recorder={recorder}>
+        <Beta />
+      </TestFlagBridgeProvider>,
+    )
+    expect(screen.getByTestId('beta').textContent).toBe('true')
+    expect(recorder.tracks()).toHaveLength(1)
+  })
+})

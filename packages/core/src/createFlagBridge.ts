@@ -1,10 +1,10 @@
 import type { AnalyticsDestination } from './destination'
 import { createErrorReporter } from './errorReporter'
 import { FlagBridgeError, toFlagBridgeError } from './errors'
-import type { FlagEvaluation, FlagProvider } from './evaluation'
+import type { FlagEvaluation, FlagProvider, FlagValue } from './evaluation'
 import { createEvaluationStats } from './evaluationStats'
 import { createEventLog, type EventLog } from './eventLog'
-import { toExposure } from './exposure'
+import { type Exposure, exposureKey, toExposure } from './exposure'
 import type { DedupeScope, LedgerStorage } from './exposureLedger'
 import { createExposureTracker, type ExposureTracker } from './exposureTracker'
 import { createFlagStore, type FlagStore, type RoutingOptions } from './flagStore'
@@ -51,6 +51,7 @@ export interface FlagBridgeOptions {
 }
 
 const PROVIDERS = ['configcat', 'launchdarkly'] as const
+const MAX_VENDOR_EXPOSURES = 10_000
 
 /**
  * The whole engine behind `<FlagBridgeProvider>`: the flag store, the exposure tracker
@@ -141,6 +142,18 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
   }
   let unwatchStore: (() => void) | undefined
 
+  /** The vendor's own analytics hear about a shown flag once per page, user and variation. */
+  const exposedToVendors = new Set<string>()
+  const exposeToVendor = (exposure: Exposure, value: unknown) => {
+    const key = exposureKey(exposure)
+    if (exposedToVendors.has(key)) return
+    if (exposedToVendors.size >= MAX_VENDOR_EXPOSURES) exposedToVendors.clear()
+    exposedToVendors.add(key)
+    try {
+      store.vendor(exposure.provider)?.expose?.(exposure.key, value as FlagValue)
+    } catch {}
+  }
+
   const bridge = {
     store,
     tracker,
@@ -214,7 +227,9 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
       if (evaluation.error) report(evaluation.error)
       if (!track || evaluation.user !== (user ? user.id : null)) return
       const exposure = toExposure(evaluation, user)
-      if (exposure) tracker.record(exposure)
+      if (!exposure) return
+      tracker.record(exposure)
+      if (!exposure.overridden) exposeToVendor(exposure, evaluation.value)
     },
     evaluationStats: stats.all,
     /** Calls `listener` (at most once per microtask) after `evaluationStats()` changed: the overlay. */

@@ -40,12 +40,18 @@ export type { LaunchDarklyContext } from './launchDarklyContext'
 export { isSameContext, toLaunchDarklyContext } from './launchDarklyContext'
 export type {
   FlagUsedInspector,
+  LaunchDarklyDetail,
+  LaunchDarklyFlagUsedInspector,
+  LaunchDarklyInspector,
+  LaunchDarklyInspectors,
+} from './launchDarklyInspectors'
+export { createFlagUsedInspector, createLaunchDarklyInspectors } from './launchDarklyInspectors'
+export type {
   LaunchDarklyBootstrap,
   LaunchDarklyClientLike,
-  LaunchDarklyFlagUsedInspector,
   LaunchDarklyVendorOptions,
 } from './launchDarklyVendor'
-export { createFlagUsedInspector, createLaunchDarklyVendor } from './launchDarklyVendor'
+export { createLaunchDarklyVendor } from './launchDarklyVendor'
 export type { SegmentAnalyticsLike, SegmentDestinationOptions, SegmentSource } from './segmentDestination'
 export { createSegmentDestination } from './segmentDestination'
 export type { StaticFlag, StaticVendor } from './staticVendor'

@@ -2,6 +2,11 @@ import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagValue, VendorEvaluation } from './evaluation'
 import { isSameContext, type LaunchDarklyContext, toLaunchDarklyContext } from './launchDarklyContext'
 import { createContextSwitch } from './launchDarklyContextSwitch'
+import {
+  createLaunchDarklyInspectors,
+  type LaunchDarklyDetail,
+  type LaunchDarklyInspectors,
+} from './launchDarklyInspectors'
 import type { FlagBridgeUser } from './user'
 import {
   attachClientEvents,
@@ -10,12 +15,6 @@ import {
   type SdkEvaluation,
   type VendorState,
 } from './vendor'
-
-interface LaunchDarklyDetail {
-  value: unknown
-  variationIndex?: number | null
-  reason?: { kind?: string; errorKind?: string; ruleIndex?: number } | null
-}
 
 /** The part of a `launchdarkly-js-client-sdk` client (`useLDClient()`, `initialize()`) that FlagBridge uses. */
 export interface LaunchDarklyClientLike {
@@ -39,71 +38,18 @@ export interface LaunchDarklyVendorOptions {
   bootstrap?: LaunchDarklyBootstrap | undefined
   /** How long to wait for the client's first flags before reporting an error, in ms. */
   timeout?: number | undefined
-  /** The inspector the client was created with, to track the app's own evaluations. */
-  flagUsed?: FlagUsedInspector | undefined
+  /**
+   * The inspectors the client was created with ({@link createLaunchDarklyInspectors}): flags are
+   * then read from what LaunchDarkly reported, without evaluation events, and the app's own
+   * evaluations can be tracked. Without them, reads go through `variationDetail()`.
+   */
+  flagUsed?: LaunchDarklyInspectors | undefined
   /**
    * The context the client was created with (`initialize(id, context)`), trusted until the
    * client's `getContext()` answers. Without it, flags are attributed from `getContext()` alone.
    */
   context?: LaunchDarklyContext | undefined
 }
-
-/** An entry for LaunchDarkly's `inspectors` option that reports every `variation` call. */
-export interface LaunchDarklyFlagUsedInspector {
-  type: 'flag-used'
-  name: string
-  synchronous: true
-  method(key: string, detail: LaunchDarklyDetail): void
-}
-
-/**
- * A `flag-used` inspector to pass to LaunchDarkly's `initialize` (inspectors can only be
- * given at creation), relaying the app's own evaluations to whoever subscribes.
- * Evaluations made inside `mute()` (FlagBridge's own) are not relayed.
- *
- * @example
- * const flagUsed = createFlagUsedInspector()
- * const client = initialize(clientSideID, context, { inspectors: [flagUsed.inspector] })
- * const vendor = createLaunchDarklyVendor(client, { flagUsed })
- */
-export function createFlagUsedInspector() {
-  const listeners = new Set<(evaluation: SdkEvaluation) => void>()
-  let muted = 0
-  const inspector: LaunchDarklyFlagUsedInspector = {
-    type: 'flag-used',
-    name: 'flagbridge',
-    synchronous: true,
-    method(key, detail) {
-      if (muted > 0 || listeners.size === 0) return
-      const evaluation: SdkEvaluation = {
-        key,
-        value: detail.value as FlagValue,
-        variationId: detail.variationIndex == null ? undefined : String(detail.variationIndex),
-        isDefault: detail.variationIndex == null,
-      }
-      for (const listener of listeners) listener(evaluation)
-    },
-  }
-  return {
-    inspector,
-    subscribe(listener: (evaluation: SdkEvaluation) => void) {
-      listeners.add(listener)
-      return () => {
-        listeners.delete(listener)
-      }
-    },
-    mute<T>(evaluate: () => T): T {
-      muted++
-      try {
-        return evaluate()
-      } finally {
-        muted--
-      }
-    },
-  }
-}
-
-export type FlagUsedInspector = ReturnType<typeof createFlagUsedInspector>
 
 /**
  * Adapts a LaunchDarkly JS client to the {@link FlagVendor} interface. Keys stay as
@@ -121,7 +67,10 @@ export function createLaunchDarklyVendor(
   client: LaunchDarklyClientLike | undefined,
   options: LaunchDarklyVendorOptions = {},
 ): FlagVendor {
-  const { bootstrap, timeout = 5_000, flagUsed = createFlagUsedInspector() } = options
+  const { bootstrap, timeout = 5_000 } = options
+  // Without the client's own inspectors, nothing reports details: reads use variationDetail().
+  const inspectors = options.flagUsed
+  const flagUsed = inspectors ?? createLaunchDarklyInspectors()
   const listeners = new Set<(keys: readonly string[] | undefined) => void>()
   let state: VendorState = { status: bootstrap ? 'ready' : 'loading' }
 
@@ -133,6 +82,7 @@ export function createLaunchDarklyVendor(
     emit(undefined)
   }
   const contexts = client && createContextSwitch(client, options.context, () => emit(undefined))
+  let unsubscribeDetails: (() => void) | undefined
   const onReady = () => setState({ status: 'ready', fetchedAt: new Date() })
   const onFailed = (error: unknown) =>
     setState({
@@ -151,6 +101,8 @@ export function createLaunchDarklyVendor(
     try {
       // 'ready' also fires after 'failed'; 'initialized' means flags arrived.
       detach = attachClientEvents(client, { initialized: onReady, failed: onFailed, change: onChange })
+      // A report can change a variation or reason without a 'change' event (same value).
+      unsubscribeDetails = inspectors?.subscribeDetails(() => emit(undefined))
       if (waitedForInitialization) return
       waitedForInitialization = true
       client.waitForInitialization(timeout / 1000).then(onReady, (error) => {
@@ -166,6 +118,8 @@ export function createLaunchDarklyVendor(
   const stop = () => {
     detach?.()
     detach = undefined
+    unsubscribeDetails?.()
+    unsubscribeDetails = undefined
     contexts?.cancelRetry()
   }
 
@@ -177,6 +131,39 @@ export function createLaunchDarklyVendor(
     const wanted = contexts.wanted()
     const failure = wanted && isSameTarget(wanted, target) ? contexts.failure() : undefined
     return { ...notServed(failure), loading: !failure }
+  }
+
+  /** A `variationDetail()` answer (or an inspector's report) as a vendor evaluation. */
+  const fromDetail = (key: string, detail: LaunchDarklyDetail): VendorEvaluation => {
+    if (detail.variationIndex == null && (detail.value === null || detail.value === undefined)) {
+      const errorKind = detail.reason?.errorKind
+      if (errorKind === 'CLIENT_NOT_READY') return fromBootstrap(key)
+      if (errorKind && errorKind !== 'FLAG_NOT_FOUND')
+        return notServed(
+          new FlagBridgeError('VENDOR_ERROR', `LaunchDarkly could not evaluate "${key}": ${errorKind}`),
+        )
+      return notServed()
+    }
+    return {
+      value: detail.value as FlagValue,
+      variationId: detail.variationIndex == null ? undefined : String(detail.variationIndex),
+      reason: detail.reason?.kind,
+      isDefault: false,
+    }
+  }
+  /**
+   * Without an evaluation: what the details inspectors reported, else (bootstrapped, nothing
+   * reported yet) the bootstrap while the client still holds its value, else the bare value.
+   */
+  const fromReported = (key: string): VendorEvaluation => {
+    const reported = inspectors!.detail(key)
+    if (reported) return fromDetail(key, reported)
+    if (inspectors!.hasDetails()) return notServed()
+    const flags = client!.allFlags()
+    if (!Object.hasOwn(flags, key)) return notServed()
+    const booted = fromBootstrap(key)
+    if (!booted.isDefault && JSON.stringify(booted.value) === JSON.stringify(flags[key])) return booted
+    return { value: flags[key] as FlagValue, isDefault: false }
   }
 
   const fromBootstrap = (key: string): VendorEvaluation => {
@@ -210,25 +197,22 @@ export function createLaunchDarklyVendor(
       const elsewhere = notServedFor(user)
       if (elsewhere) return elsewhere
       try {
-        const detail = flagUsed.mute(() => client.variationDetail(key, null))
-        if (detail.variationIndex == null && (detail.value === null || detail.value === undefined)) {
-          const errorKind = detail.reason?.errorKind
-          if (errorKind === 'CLIENT_NOT_READY') return fromBootstrap(key)
-          if (errorKind && errorKind !== 'FLAG_NOT_FOUND')
-            return notServed(
-              new FlagBridgeError('VENDOR_ERROR', `LaunchDarkly could not evaluate "${key}": ${errorKind}`),
-            )
-          return notServed()
-        }
-        return {
-          value: detail.value as FlagValue,
-          variationId: detail.variationIndex == null ? undefined : String(detail.variationIndex),
-          reason: detail.reason?.kind,
-          isDefault: false,
-        }
+        // Read what LaunchDarkly reported: no evaluation event for a snapshot React may discard.
+        if (inspectors) return fromReported(key)
+        return fromDetail(
+          key,
+          flagUsed.mute(() => client.variationDetail(key, null)),
+        )
       } catch (error) {
         return notServed(toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly', error))
       }
+    },
+    expose(key, defaultValue) {
+      // LaunchDarkly's own evaluation (and experiment) event, once the flag was shown.
+      if (!client || !inspectors) return
+      try {
+        flagUsed.mute(() => client.variationDetail(key, defaultValue))
+      } catch {}
     },
     keys() {
       try {

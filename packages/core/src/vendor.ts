@@ -56,6 +56,12 @@ export interface FlagVendor {
    * (LaunchDarkly's context key, generated for anonymous visitors), else `undefined`.
    */
   contextKey?(user: FlagBridgeUser | undefined): string | undefined
+  /**
+   * A committed component showed this flag (called once per user, flag and variation): the
+   * vendor's own analytics may count the evaluation now (LaunchDarkly's evaluation and
+   * experiment events), rather than on every read.
+   */
+  expose?(key: string, defaultValue: FlagValue): void
   /** Evaluations made by the app directly through the SDK. */
   subscribeToSdkEvaluations?(listener: (evaluation: SdkEvaluation) => void): () => void
   /** Stops listening to the client; the client itself belongs to whoever created it. */

@@ -2,8 +2,22 @@ import type { FlagBridgeError, FlagEvaluation, FlagProvider, FlagValue } from '@
 import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react'
 import { useBridge } from './FlagBridgeContext'
 
-/** `false` → `boolean`, `'a'` → `string`: the value's type comes from the default, widened. */
-export type Widen<T> = T extends boolean ? boolean : T extends string ? string : T extends number ? number : T
+/**
+ * The type served for a default: `false` → `boolean`, `'a'` → `string`, `1` → `number`. For
+ * `null`, lists and objects it is `unknown`: at run time only the kind of a JSON value is
+ * checked (an object for an object), never its shape, so name the type you expect instead:
+ * `useTrackedFlag<Layout>('layout', defaultLayout)`.
+ */
+export type Widen<T> = T extends boolean
+  ? boolean
+  : T extends string
+    ? string
+    : T extends number
+      ? number
+      : unknown
+
+/** `T` as written by the caller, never inferred from the argument. */
+type Explicit<T> = [T][T extends unknown ? 0 : never]
 
 export interface UseTrackedFlagOptions {
   /** Read the flag from this vendor, whatever the routing says. */
@@ -48,6 +62,10 @@ function toTrackedFlag<T>(evaluation: FlagEvaluation<unknown>): TrackedFlag<T> {
  * shown (after commit, deduplicated). The component re-renders only when this flag's
  * value, variation or state changes.
  *
+ * Types: a boolean, text or number default gives that type. A JSON flag (object, list, or a
+ * `null` default) is `unknown` unless you name its type, which FlagBridge cannot check beyond
+ * "an object" or "a list": `useTrackedFlag<Layout>('layout', { columns: 2 })`.
+ *
  * @example
  * function Checkout() {
  *   const { value: newCheckout } = useTrackedFlag('new-checkout', false)
@@ -57,14 +75,28 @@ function toTrackedFlag<T>(evaluation: FlagEvaluation<unknown>): TrackedFlag<T> {
  * @example
  * // Read from a given vendor, without tracking:
  * const { value } = useTrackedFlag('banner-text', '', { source: 'launchdarkly', track: false })
+ *
+ * @example
+ * // A JSON flag, typed by the caller:
+ * const { value: layout } = useTrackedFlag<{ columns: number }>('layout', { columns: 2 })
  */
-export function useTrackedFlag<T extends FlagValue>(
+export function useTrackedFlag<T extends object | null = never>(
   key: string,
-  defaultValue: T,
-  options: UseTrackedFlagOptions = {},
-): TrackedFlag<Widen<T>> {
+  defaultValue: Explicit<T>,
+  options?: UseTrackedFlagOptions | null,
+): TrackedFlag<T>
+export function useTrackedFlag<D extends FlagValue>(
+  key: string,
+  defaultValue: D,
+  options?: UseTrackedFlagOptions | null,
+): TrackedFlag<Widen<D>>
+export function useTrackedFlag(
+  key: string,
+  defaultValue: unknown,
+  options?: UseTrackedFlagOptions | null,
+): TrackedFlag<unknown> {
   const bridge = useBridge('useTrackedFlag')
-  const { source, track = true } = options
+  const { source, track = true } = options ?? {}
   const { store } = bridge
   const subscribe = useCallback((onChange: () => void) => store.subscribe(key, onChange), [store, key])
   const evaluation = useSyncExternalStore(
@@ -73,13 +105,15 @@ export function useTrackedFlag<T extends FlagValue>(
     () => store.getServerEvaluation(key, defaultValue, source),
   )
 
-  // StrictMode runs effects twice with the same refs: record each snapshot once.
-  const recorded = useRef<FlagEvaluation<unknown> | undefined>(undefined)
+  // StrictMode runs effects twice with the same refs: record each snapshot once, and again only
+  // if tracking was turned on for a snapshot already shown untracked.
+  const recorded = useRef<{ evaluation: FlagEvaluation<unknown>; track: boolean } | undefined>(undefined)
   useEffect(() => {
-    if (recorded.current === evaluation) return
-    recorded.current = evaluation
+    const last = recorded.current
+    if (last?.evaluation === evaluation && (last.track || !track)) return
+    recorded.current = { evaluation, track }
     bridge.recordExposure(evaluation, { track })
   }, [bridge, evaluation, track])
 
-  return useMemo(() => toTrackedFlag<Widen<T>>(evaluation), [evaluation])
+  return useMemo(() => toTrackedFlag<unknown>(evaluation), [evaluation])
 }

@@ -1,5 +1,5 @@
 import {
-  createFlagUsedInspector,
+  createLaunchDarklyInspectors,
   createLaunchDarklyVendor,
   type FlagBridgeUser,
   type FlagVendor,
@@ -42,7 +42,7 @@ export function getLaunchDarklyClient(
 ): LaunchDarklyClientEntry {
   const existing = entries.get(clientSideID)
   if (existing) return existing
-  const flagUsed = createFlagUsedInspector()
+  const inspectors = createLaunchDarklyInspectors()
   const context = toLaunchDarklyContext(user)
   const client = initialize(
     clientSideID,
@@ -53,7 +53,8 @@ export function getLaunchDarklyClient(
       // Reasons tell an unknown key (FLAG_NOT_FOUND) from a failed evaluation.
       evaluationReasons: true,
       sendEventsOnlyForVariation: true,
-      inspectors: [...(options?.inspectors ?? []), flagUsed.inspector],
+      // Flags are read from what these report, so LaunchDarkly counts an evaluation only once shown.
+      inspectors: [...(options?.inspectors ?? []), ...inspectors.inspectors],
     } as never,
   ) as unknown as LaunchDarklyClientEntry['client']
   const entry: LaunchDarklyClientEntry = {
@@ -62,7 +63,7 @@ export function getLaunchDarklyClient(
     vendor: createLaunchDarklyVendor(client, {
       bootstrap: bootstrapOf(options),
       timeout: timeoutSeconds * 1000,
-      flagUsed,
+      flagUsed: inspectors,
       // Trusted until the client says which context it has processed (getContext()).
       context,
     }),

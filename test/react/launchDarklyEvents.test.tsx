@@ -1,0 +1,140 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { FlagBridgeProvider, useFlagBridge, useTrackedFlag } from '@flagbridge/react'
+import { act, render, screen, waitFor } from '@testing-library/react'
+import { type LDClient, useLDClient } from 'launchdarkly-react-client-sdk'
+import { Component, type ReactNode, StrictMode, useState } from 'react'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+// LaunchDarkly's evalx and events endpoints, standing in locally.
+const FLAGS = { a: 'A', b: 'B', c: 'C' }
+const eventBatches: Array<
+  Array<{ kind: string; features?: Record<string, { counters: Array<{ count: number }> }> }>
+> = []
+let server: Server
+let baseUrl: string
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    response.setHeader('Access-Control-Allow-Origin', '*')
+    response.setHeader('Access-Control-Allow-Headers', '*')
+    if (request.method === 'OPTIONS') return void response.end()
+    if (request.url?.startsWith('/sdk/evalx/')) {
+      const body = Object.fromEntries(
+        Object.entries(FLAGS).map(([key, value], index) => [
+          key,
+          { value, variation: index, version: 1, flagVersion: 1, trackEvents: true },
+        ]),
+      )
+      response.setHeader('Content-Type', 'application/json')
+      return void response.end(JSON.stringify(body))
+    }
+    if (request.url?.startsWith('/events/bulk/')) {
+      let text = ''
+      request.on('data', (chunk) => {
+        text += chunk
+      })
+      request.on('end', () => {
+        eventBatches.push(JSON.parse(text))
+        response.writeHead(202).end()
+      })
+      return
+    }
+    response.writeHead(404).end()
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+})
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+/** How many evaluations of each flag LaunchDarkly counted (its summary events). */
+function evaluationCounts() {
+  const counts: Record<string, number> = {}
+  for (const event of eventBatches.flat()) {
+    if (event.kind !== 'summary') continue
+    for (const [key, feature] of Object.entries(event.features ?? {}))
+      counts[key] = (counts[key] ?? 0) + feature.counters.reduce((sum, counter) => sum + counter.count, 0)
+  }
+  return counts
+}
+
+function Show({ flag }: { flag: string }) {
+  const { value } = useTrackedFlag(flag, '')
+  return <p data-testid={flag}>{value}</p>
+}
+
+/** Reads `c`, then fails: React discards the render, nothing of it is ever shown. */
+function ReadsThenFails(): ReactNode {
+  useTrackedFlag('c', '')
+  throw new Error('not shown')
+}
+class Boundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false }
+  static getDerivedStateFromError() {
+    return { failed: true }
+  }
+  override render() {
+    return this.state.failed ? null : this.props.children
+  }
+}
+
+describe('LaunchDarkly’s own evaluation events follow the exposure rule: once, after commit, for what was shown', () => {
+  it('shown flags count once each; a discarded render, re-renders, a refresh and StrictMode count nothing more', async () => {
+    let api: ReturnType<typeof useFlagBridge> | undefined
+    let client: LDClient | undefined
+    let showB: ((show: boolean) => void) | undefined
+    function App() {
+      api = useFlagBridge()
+      client = useLDClient() ?? client
+      const [b, setB] = useState(true)
+      showB = setB
+      return (
+        <>
+          <Show flag="a" />
+          {b && <Show flag="b" />}
+          <Boundary>
+            <ReadsThenFails />
+          </Boundary>
+        </>
+      )
+    }
+    const consoleError = console.error
+    console.error = () => {}
+    try {
+      render(
+        <StrictMode>
+          <FlagBridgeProvider
+            launchdarkly={{
+              clientSideID: 'env-events',
+              options: {
+                baseUrl,
+                eventsUrl: baseUrl,
+                streaming: false,
+                fetchGoals: false,
+                diagnosticOptOut: true,
+                flushInterval: 60_000,
+                logger: { debug() {}, info() {}, warn() {}, error() {} },
+              },
+            }}
+            user={{ id: 'user-1' }}
+          >
+            <App />
+          </FlagBridgeProvider>
+        </StrictMode>,
+      )
+      await waitFor(() => expect(screen.getByTestId('a').textContent).toBe('A'))
+      expect(screen.getByTestId('b').textContent).toBe('B')
+      // Unmount b and show it again: the same exposure, not a new evaluation.
+      act(() => showB!(false))
+      act(() => showB!(true))
+      // Same user, new attributes: LaunchDarkly fetches again and every shown flag is refreshed.
+      await act(async () => {
+        await api!.identify({ id: 'user-1', attributes: { plan: 'pro' } })
+      })
+    } finally {
+      console.error = consoleError
+    }
+    await client!.flush()
+    await waitFor(() => expect(eventBatches.length).toBeGreaterThan(0))
+    expect(evaluationCounts()).toEqual({ a: 1, b: 1 })
+  })
+})
