@@ -8,13 +8,7 @@ import {
   type LaunchDarklyInspectors,
 } from './launchDarklyInspectors'
 import type { FlagBridgeUser } from './user'
-import {
-  attachClientEvents,
-  type FlagVendor,
-  notServed,
-  type SdkEvaluation,
-  type VendorState,
-} from './vendor'
+import { attachClientEvents, type FlagVendor, notServed, type VendorState } from './vendor'
 
 /** The part of a `launchdarkly-js-client-sdk` client (`useLDClient()`, `initialize()`) that FlagBridge uses. */
 export interface LaunchDarklyClientLike {
