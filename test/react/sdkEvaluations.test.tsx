@@ -76,4 +76,38 @@ describe('tracking.sdkEvaluations', () => {
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(segment.tracks().map((event) => event.properties!.feature_flag_key)).toEqual(['promo'])
   })
+
+  it('never sends a default: keys the SDKs do not know are not exposures', async () => {
+    const configcat = configCatOffline({ promo: { t: 0, v: { b: true }, i: 'promo-on' } })
+    const segment = capturingSegment()
+    function ReadsTypos() {
+      const { value: typo } = useFeatureFlag('promo-typo', false)
+      const { notAFlag } = useFlags()
+      const { value: promo } = useFeatureFlag('promo', false)
+      return (
+        <p data-testid="typos">
+          {String(typo)} {String(notAFlag)} {String(promo)}
+        </p>
+      )
+    }
+    render(
+      <FlagBridgeProvider
+        configcat={{ sdkKey: configCatSdkKey(), options: configcat.options }}
+        launchdarkly={{
+          clientSideID: 'ld-sdk-evals-typos',
+          options: launchDarklyOffline({ 'dark-mode': { value: true, variation: 1 } }),
+          reactOptions: { useCamelCaseFlagKeys: false },
+        }}
+        segment={{ analytics: segment.analytics }}
+        user={{ id: 'user-1' }}
+        tracking={{ sdkEvaluations: true, dedupe: 'page' }}
+      >
+        <ReadsTypos />
+      </FlagBridgeProvider>,
+    )
+    await waitFor(() => expect(screen.getByTestId('typos').textContent).toBe('false undefined true'))
+    await waitFor(() => expect(segment.tracks()).toHaveLength(1))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(segment.tracks().map((event) => event.properties!.feature_flag_key)).toEqual(['promo'])
+  })
 })

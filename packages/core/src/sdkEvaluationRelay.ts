@@ -7,7 +7,9 @@ import type { FlagVendor } from './vendor'
  * `tracking.sdkEvaluations`: turns the evaluations an app makes straight through a vendor SDK
  * (ConfigCat `flagEvaluated`, LaunchDarkly `flag-used`) into exposures. LaunchDarkly's
  * `useFlags` evaluates during render, so they are recorded in a later task, never during render,
- * and only while the user they were made for is still the current one.
+ * and only while the user they were made for is still the current one. Defaults (keys the SDK
+ * doesn't serve) are never exposures. A read in a render React then discards (an error boundary,
+ * a suspended tree) can't be told apart from one that was shown: `useTrackedFlag` is exact.
  */
 export function createSdkEvaluationRelay(options: {
   enabled: boolean
@@ -36,6 +38,8 @@ export function createSdkEvaluationRelay(options: {
       unwatch(provider)
       if (!options.enabled || !vendor?.subscribeToSdkEvaluations) return
       const unsubscribe = vendor.subscribeToSdkEvaluations((evaluation) => {
+        // A default (a typo, a deleted flag) is not an exposure.
+        if (evaluation.isDefault) return
         pending.push({ ...evaluation, provider, user: options.user(), overridden: false })
         timer ??= setTimeout(flush, 0)
       })
