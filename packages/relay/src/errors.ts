@@ -20,6 +20,7 @@ export type RelayErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'DELIVERY_IN_PROGRESS'
   | 'QUEUE_FULL'
+  | 'QUEUE_UNAVAILABLE'
   | 'SYNC_OUT_OF_ORDER'
   | 'MEMBER_LIST_INVALID'
   | 'REMOVALS_OVER_LIMIT'
@@ -160,6 +161,15 @@ export class QueueFullError extends RelayError {
 
   constructor(maxSize: number) {
     super('QUEUE_FULL', `The in-process queue holds ${maxSize} jobs already; retry later.`)
+  }
+}
+
+/** The queue given to a handler refused a job. Handlers answer 503 and the sender retries. */
+export class QueueUnavailableError extends RelayError {
+  override name = 'QueueUnavailableError'
+
+  constructor(cause: unknown) {
+    super('QUEUE_UNAVAILABLE', `The queue refused the job: ${(cause as Error)?.message ?? cause}`, { cause })
   }
 }
 

@@ -43,6 +43,7 @@ export {
   LaunchDarklyApiError,
   OutOfOrderSyncError,
   QueueFullError,
+  QueueUnavailableError,
   RelayConfigurationError,
   RelayError,
   type RelayErrorCode,

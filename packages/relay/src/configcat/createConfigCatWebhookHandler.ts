@@ -91,7 +91,8 @@ export function createConfigCatWebhookHandler(
   const resolveProduct = productResolver(options)
   const maxBodyBytes = positiveNumber(options.maxBodyBytes, OWNER, 'maxBodyBytes', 64 * 1024)
   const deadlineMs = positiveNumber(options.deadlineMs, OWNER, 'deadlineMs', 20_000)
-  const deliveries = createChangeDeliveries(options.store ?? createMemoryRelayStore(), deadlineMs + 10_000)
+  // The claim outlives the attempt it guards by a second; if the instance dies, it frees itself then.
+  const deliveries = createChangeDeliveries(options.store ?? createMemoryRelayStore(), deadlineMs + 1000)
   const onError = options.onError ?? ((error: unknown) => console.error(error))
   const inFlight = new Map<string, Promise<Record<string, unknown>>>()
 

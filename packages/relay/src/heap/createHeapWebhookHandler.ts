@@ -1,5 +1,5 @@
 import { positiveNumber, requireSecrets, requireText } from '../config/requireOption'
-import { DeliveryInProgressError, OutOfOrderSyncError } from '../errors'
+import { DeliveryInProgressError, OutOfOrderSyncError, QueueUnavailableError, RelayError } from '../errors'
 import { errorResponse } from '../http/errorResponse'
 import { jsonResponse } from '../http/jsonResponse'
 import { readBodyBytes } from '../http/readBody'
@@ -22,7 +22,7 @@ import {
   type HeapSyncConsumer,
   type HeapSyncResult,
 } from './createHeapSyncConsumer'
-import { markKey, PAGE_DONE_TTL_MS, PAGE_PENDING_TTL_MS, pageKey, taskOrder } from './heapStoreKeys'
+import { markKey, PAGE_DONE_TTL_MS, pageKey, taskOrder } from './heapStoreKeys'
 import { createHeapSyncJob, type HeapSyncJob } from './heapSyncJob'
 import type { HeapMember, HeapSegmentWebhook } from './parseHeapWebhook'
 import { parseHeapWebhook } from './parseHeapWebhook'
@@ -54,6 +54,11 @@ export interface HeapWebhookHandlerOptions {
   maxJobAttempts?: number
   /** Time one page may take in the consumer. Default 25 s. */
   jobDeadlineMs?: number
+  /**
+   * How long an acknowledgement in progress holds its page (claim → enqueue → recorded). If the
+   * instance dies in between, Heap's retry is answered 503 until the claim expires. Default 10 s.
+   */
+  claimTtlMs?: number
   /** Largest body accepted; larger ones get 413. Default 5 MB (a page of 10,000 ids is ~300 KB). */
   maxBodyBytes?: number
   /** Accepted clock skew for the `Heap-Hash` timestamp. Default 300 s. */
@@ -108,6 +113,7 @@ export function heapSegmentKey(segment: { id: string }): string {
 export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): HeapWebhookHandler {
   const secrets = requireSecrets(options.secret, OWNER, 'secret', 'HEAP_WEBHOOK_SECRET')
   const maxBodyBytes = positiveNumber(options.maxBodyBytes, OWNER, 'maxBodyBytes', 5 * 1024 * 1024)
+  const claimTtlMs = positiveNumber(options.claimTtlMs, OWNER, 'claimTtlMs', 10_000)
   const store = options.store ?? createMemoryRelayStore()
   const onError = options.onError ?? ((error: unknown) => console.error(error))
   const toKey = options.segmentKey ?? heapSegmentKey
@@ -123,11 +129,18 @@ export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): He
   })
   const inProcess = options.queue
     ? undefined
-    : createInProcessQueue<HeapSyncJob>(async (job) => options.onApplied?.(await consume(job)), {
-        onError,
-        ...(options.maxJobAttempts !== undefined ? { maxAttempts: options.maxJobAttempts } : {}),
-        ...(options.sleep ? { sleep: options.sleep } : {}),
-      })
+    : createInProcessQueue<HeapSyncJob>(
+        async (job) => {
+          // Not `onApplied?.(await consume(job))`: without onApplied that would skip the consume.
+          const result = await consume(job)
+          options.onApplied?.(result)
+        },
+        {
+          onError,
+          ...(options.maxJobAttempts !== undefined ? { maxAttempts: options.maxJobAttempts } : {}),
+          ...(options.sleep ? { sleep: options.sleep } : {}),
+        },
+      )
   const queue = options.queue ?? (inProcess as JobQueue<HeapSyncJob>)
 
   const handler: RelayFetchHandler = async (request, context) => {
@@ -154,7 +167,7 @@ export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): He
 
       const page = webhook.syncInfo?.pageNumber ?? 1
       const claimKey = pageKey(segmentKey, webhook.action, taskId, page)
-      if (!(await store.claim(claimKey, PAGE_PENDING_TTL_MS, 'pending'))) {
+      if (!(await store.claim(claimKey, claimTtlMs, 'pending'))) {
         if ((await store.get(claimKey)) !== 'queued') throw new DeliveryInProgressError('This Heap page')
         return jsonResponse(200, { ok: true, segmentKey, duplicate: true })
       }
@@ -169,7 +182,7 @@ export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): He
         await queue.enqueue(job, context)
       } catch (error) {
         await store.delete(claimKey).catch(onError)
-        throw error
+        throw error instanceof RelayError ? error : new QueueUnavailableError(error)
       }
       // Queued: answer 200 even if recording that fails; the pending claim then just expires.
       await store.set(claimKey, 'queued', PAGE_DONE_TTL_MS).catch(onError)

@@ -3,8 +3,6 @@ import type { RelayStore } from '../store/relayStore'
 // What the Heap relay keeps in the shared store, per LaunchDarkly segment key.
 const HOUR = 3_600_000
 
-/** A page is being acknowledged (claimed, not yet queued); frees itself if that instance dies. */
-export const PAGE_PENDING_TTL_MS = 30_000
 /** A page was queued: redeliveries and replays within this time are acknowledged without work. */
 export const PAGE_DONE_TTL_MS = 24 * HOUR
 /** First sighting of a sync task, and the pages of a drain applied so far. */

@@ -20,6 +20,7 @@ const STATUS: Partial<Record<RelayErrorCode, number>> = {
   STORE_UNAVAILABLE: 503,
   DELIVERY_IN_PROGRESS: 503,
   QUEUE_FULL: 503,
+  QUEUE_UNAVAILABLE: 503,
 }
 
 // What a caller is told. Whoever can reach the URL reads this, so it never carries an internal
