@@ -177,6 +177,18 @@ async function appErrors(page: Page): Promise<string[]> {
   )
 }
 
+/** Calls waiting in FlagBridge's queue per destination. */
+async function pending(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() =>
+    (window as unknown as { __flagbridge: { api: any } }).__flagbridge.api.bridge.tracker.pending(),
+  )
+}
+
+/** Calls queued on Heap's snippet (`window.heapReadyCb`) that heap.js has not replayed yet. */
+async function snippetQueue(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { heapReadyCb?: unknown[] }).heapReadyCb?.length ?? 0)
+}
+
 async function anonymousIdIn(page: Page): Promise<string | null> {
   return page.evaluate(() => {
     const stored = localStorage.getItem('ajs_anonymous_id')
@@ -684,14 +696,9 @@ describe('FlagBridge in Chromium with the real SDKs', () => {
     await expect.poll(() => flagValue(page, 'banner-text'), POLL).toBe('Summer sale')
     await expect.poll(() => segmentExposures(server).length, POLL).toBe(2)
     await page.waitForTimeout(1000)
-    const waiting = await page.evaluate(() => {
-      const debug = (window as unknown as { __flagbridge: { api: any } }).__flagbridge
-      const heap = (window as unknown as { heapReadyCb?: unknown[] }).heapReadyCb
-      return { pending: debug.api.bridge.tracker.pending(), snippetQueue: heap?.length ?? 0 }
-    })
     // identify + 2 exposures wait in FlagBridge's queue; the snippet only holds its onReady.
-    expect(waiting.pending.heap).toBe(3)
-    expect(waiting.snippetQueue).toBeLessThanOrEqual(1)
+    expect((await pending(page)).heap).toBe(3)
+    expect(await snippetQueue(page)).toBeLessThanOrEqual(1)
     expect(heapCalls(server)).toEqual([])
     expect(browser.consoleErrors.filter((message) => message.startsWith('pageerror'))).toEqual([])
     const expected = [
@@ -703,21 +710,44 @@ describe('FlagBridge in Chromium with the real SDKs', () => {
 
   scenario('8. consent off sends nothing; on flushes the queued exposures once', async (page) => {
     const vendors = bothVendors('consent')
+    // heap.js held back: any call FlagBridge made to Heap would wait in the snippet's queue, visible.
+    server.holdHeap()
     await open(
       page,
       appUrl({ ...vendors, seg: 'wk-consent', heap: 'heap-env-8', user: 'user-1', consent: 0 }),
     )
     await expect.poll(() => flagValue(page, 'banner-text'), POLL).toBe('Summer sale')
-    await expect.poll(() => server.of('heap-loader', 200).length, POLL).toBeGreaterThanOrEqual(1)
-    await expect.poll(() => server.of('segment-settings', 200).length, POLL).toBe(1)
+    await expect.poll(() => flagValue(page, 'new-checkout'), POLL).toBe(true)
+    // identify + two exposures wait for each destination.
+    await expect.poll(() => pending(page), POLL).toEqual({ segment: 3, heap: 3 })
     await page.waitForTimeout(1000)
-    expect(segmentDeliveries(server)).toEqual([])
+    const segmentRequests = () => [...server.of('segment-settings'), ...server.of('segment-api')]
+    expect(segmentRequests(), 'requests to the Segment CDN or API before consent').toEqual([])
+    expect(await snippetQueue(page), 'calls FlagBridge queued on the Heap snippet before consent').toBe(0)
+    // heap.js arrives (the page's own snippet loads it): still no call from FlagBridge.
+    server.releaseHeap()
+    await expect
+      .poll(
+        () => page.evaluate(() => (window as unknown as { heap: { loaded?: boolean } }).heap.loaded),
+        POLL,
+      )
+      .toBe(true)
+    await page.waitForTimeout(500)
     expect(heapCalls(server)).toEqual([])
+    expect(segmentRequests()).toEqual([])
 
     await page.getByTestId('toggle-consent').click()
     await expect.poll(() => segmentExposures(server).length, POLL).toBe(2)
     await expect.poll(() => heapCalls(server, 'track').length, POLL).toBe(2)
     await page.waitForTimeout(800)
+    // Loaded once consent was given: one settings request, then exactly what waited, in order.
+    expect(server.of('segment-settings').map((request) => request.status)).toEqual([200])
+    expect(
+      server
+        .of('segment-api')
+        .filter((request) => request.path !== '/seg/m')
+        .map((request) => `${request.status} ${(request.body as SegmentEvent).type}`),
+    ).toEqual(['200 identify', '200 track', '200 track'])
     expect(segmentEvents(server).map((event) => event.type)).toEqual(['identify', 'track', 'track'])
     expect(
       heapCalls(server)

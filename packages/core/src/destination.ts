@@ -46,6 +46,13 @@ export interface AnalyticsDestination {
    * previous user's id. Returns `true` when it reset the tool. Called once per page, when ready.
    */
   reconcile?(user: FlagBridgeUser | undefined): boolean
+  /**
+   * Starts loading the tool (Segment's settings and scripts, looking for heap.js). The tracker
+   * calls it once, when the bridge is connected and consent is given: before that, a destination
+   * with `load` loads nothing, polls nothing and calls nothing (consent false means nothing is
+   * loaded from the tool either). Absent: the tool needs no start.
+   */
+  load?(): void
   /** The tool's own view of the visitor (Segment's anonymousId, Heap's user id); read-only, optional. */
   identity?(): DestinationIdentity | undefined
   dispose?(): void

@@ -9,7 +9,10 @@ export interface ExposureTrackerOptions {
   destinations: readonly AnalyticsDestination[]
   /** `session` (default): once per tab and identity; `page`: once per page load; `none`: every exposure. */
   dedupe?: DedupeScope
-  /** While `false`, every call waits in the queue; it is sent when consent turns `true`. Default `true`. */
+  /**
+   * While `false`, every call waits in the queue and no destination is loaded; consent turning
+   * `true` loads them and sends what waited, in order. Default `true`.
+   */
   consent?: boolean
   /** Calls waiting per destination at most; beyond it the oldest exposure is dropped and reported. Default 500. */
   maxQueueSize?: number
@@ -41,6 +44,8 @@ interface Outbox {
   queue: QueuedCall[]
   /** The tool's persisted identity has been checked against FlagBridge's on this page. */
   reconciled: boolean
+  /** `destination.load()` was called (once connected with consent). */
+  loaded: boolean
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -79,6 +84,7 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     destination,
     queue: [],
     reconciled: false,
+    loaded: false,
   }))
   const stats = { recorded: 0, deduplicated: 0, sent: 0, failed: 0, dropped: 0 }
   let consent = options.consent ?? true
@@ -105,10 +111,22 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     }
   }
 
-  const isOpen = (outbox: Outbox) => connected && consent && isReady(outbox)
+  /** Nothing is loaded from a tool before consent: the first open gate starts it, once. */
+  const load = (outbox: Outbox) => {
+    if (outbox.loaded) return
+    outbox.loaded = true
+    try {
+      outbox.destination.load?.()
+    } catch (cause) {
+      report(destinationError(outbox, 'could not load', cause))
+    }
+  }
 
   const flush = (outbox: Outbox) => {
-    if (!isOpen(outbox)) return
+    if (!connected || !consent) return
+    // note: load() may make the destination ready and call its listener (this flush) at once.
+    load(outbox)
+    if (!isReady(outbox)) return
     reconcile(outbox)
     // A call may close the gate (consent, disconnect) from inside a destination's listener.
     while (outbox.queue.length > 0 && connected && consent) deliver(outbox, outbox.queue.shift()!)

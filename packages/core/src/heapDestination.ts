@@ -97,7 +97,8 @@ function heapIdentity(heap: HeapLike): string | null | undefined {
  * still the snippet's queue; each exposure is a `heap.track` plus the flag as an event
  * property, kept under the cookie budget (least recently exposed flags are evicted).
  * Event properties outlive the page (Heap's cookie) but not the identity: a sign-out or
- * another user removes them.
+ * another user removes them. Nothing reads or calls `window.heap` before `load()`, which the
+ * tracker calls once consent is given.
  *
  * @example
  * createHeapDestination() // uses window.heap when it loads
@@ -121,7 +122,9 @@ export function createHeapDestination({
     return isLoaded(global) ? global : (given ?? global)
   }
   let readySignalled = false
-  let state: DestinationState = { status: isLoaded(lookup()) ? 'ready' : 'loading' }
+  // Nothing looks at window.heap before load(): no call, not even onReady, before consent.
+  let started = false
+  let state: DestinationState = { status: 'loading' }
   let timer: ReturnType<typeof setInterval> | undefined
   let waitedSince: number | undefined
   let askedOnReady: HeapLike | undefined
@@ -218,18 +221,26 @@ export function createHeapDestination({
     if (timer !== undefined) clearInterval(timer)
     timer = undefined
   }
+  /** Once started, looks for heap.js, and keeps looking while someone listens. */
+  const watch = () => {
+    if (!started || state.status === 'ready' || timer !== undefined) return
+    check()
+    // check() may have found Heap loaded already.
+    if ((state as DestinationState).status !== 'ready' && listeners.size > 0)
+      timer = setInterval(check, pollInterval)
+  }
 
   return {
     name: 'heap',
     eventPropertySize: () => budget.size(),
     state: () => state,
+    load() {
+      started = true
+      watch()
+    },
     subscribe(listener) {
       listeners.add(listener)
-      if (state.status !== 'ready' && timer === undefined) {
-        check()
-        // check() may have found Heap loaded already.
-        if ((state as DestinationState).status !== 'ready') timer = setInterval(check, pollInterval)
-      }
+      watch()
       return () => {
         listeners.delete(listener)
         if (listeners.size === 0) stopPolling()

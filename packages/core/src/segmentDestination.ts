@@ -34,10 +34,17 @@ function failedDelivery(result: unknown): unknown {
   })
 }
 
-/** An `Analytics` instance, an `AnalyticsBrowser` (thenable of `[analytics, context]`), or a promise of either. */
-export type SegmentSource =
+/** An `Analytics` instance, or what resolves to one: an `AnalyticsBrowser` (thenable of `[analytics, context]`), a promise. */
+export type SegmentInstance =
   | SegmentAnalyticsLike
   | PromiseLike<SegmentAnalyticsLike | readonly [SegmentAnalyticsLike, unknown]>
+
+/**
+ * What `createSegmentDestination` reads from: an instance (loaded, or loading already), or a
+ * function that starts loading one, called only once the tracker calls `load()` (connected, with
+ * consent), so nothing is fetched from Segment before the visitor agreed.
+ */
+export type SegmentSource = SegmentInstance | (() => SegmentInstance)
 
 export interface SegmentDestinationOptions {
   maxValueLength?: number
@@ -47,9 +54,10 @@ export interface SegmentDestinationOptions {
  * Segment over `@segment/analytics-next`. An `AnalyticsBrowser` counts as ready once it
  * has loaded; until then (or forever, when an ad blocker stops it) FlagBridge keeps the
  * events in its own bounded queue. Anonymous visitors keep Segment's persisted anonymousId.
+ * Given a function, it loads nothing until `load()` (the tracker calls it once consent is given).
  *
  * @example
- * createSegmentDestination(AnalyticsBrowser.load({ writeKey }))
+ * createSegmentDestination(() => AnalyticsBrowser.load({ writeKey }))
  */
 export function createSegmentDestination(
   source: SegmentSource,
@@ -63,24 +71,34 @@ export function createSegmentDestination(
     for (const listener of listeners) listener()
   }
 
-  if (isThenable(source)) {
-    Promise.resolve(source).then(
-      (loaded) => {
-        analytics = Array.isArray(loaded)
-          ? (loaded[0] as SegmentAnalyticsLike)
-          : (loaded as SegmentAnalyticsLike)
-        setState({ status: 'ready' })
-      },
-      (error: unknown) =>
-        setState({
-          status: 'error',
-          error: toFlagBridgeError('DESTINATION_ERROR', 'Segment did not load', error),
-        }),
-    )
-  } else {
-    analytics = source
-    state = { status: 'ready' }
+  const failed = (error: unknown) =>
+    setState({
+      status: 'error',
+      error: toFlagBridgeError('DESTINATION_ERROR', 'Segment did not load', error),
+    })
+  let started = false
+  const start = () => {
+    if (started) return
+    started = true
+    let instance: SegmentInstance
+    try {
+      instance = typeof source === 'function' ? source() : source
+    } catch (error) {
+      return failed(error)
+    }
+    if (!isThenable(instance)) {
+      analytics = instance
+      return setState({ status: 'ready' })
+    }
+    Promise.resolve(instance).then((loaded) => {
+      analytics = Array.isArray(loaded)
+        ? (loaded[0] as SegmentAnalyticsLike)
+        : (loaded as SegmentAnalyticsLike)
+      setState({ status: 'ready' })
+    }, failed)
   }
+  // An instance is the app's: loaded, or loading already. Only a function waits for load().
+  if (typeof source !== 'function') start()
 
   const describe = (call: DestinationCall) => {
     switch (call.kind) {
@@ -103,6 +121,7 @@ export function createSegmentDestination(
 
   return {
     name: 'segment',
+    load: start,
     state: () => state,
     subscribe(listener) {
       listeners.add(listener)

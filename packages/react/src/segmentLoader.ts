@@ -9,21 +9,41 @@ export type SegmentConfig =
       /** `AnalyticsBrowser.load` options (`integrations`, `obfuscate`, …). */
       options?: Record<string, unknown>
     }
-  | { analytics: SegmentSource }
+  | {
+      /**
+       * The app's `Analytics` or `AnalyticsBrowser`, or a function creating one: a function is
+       * called only once consent is given, so nothing loads before.
+       */
+      analytics: SegmentSource
+    }
+
+type Loaded = Extract<SegmentSource, PromiseLike<unknown>>
 
 // One AnalyticsBrowser per write key for the page, however often providers render.
-const loaded = new Map<string, SegmentSource>()
+const loading = new Map<string, Loaded>()
 
-/** The analytics instance for a `segment` prop; loads analytics-next on demand (its own chunk). */
+function load(writeKey: string, settings?: Record<string, unknown>, options?: Record<string, unknown>) {
+  let analytics = loading.get(writeKey)
+  if (!analytics) {
+    const started: Loaded = import('@segment/analytics-next').then(({ AnalyticsBrowser }) =>
+      AnalyticsBrowser.load({ writeKey, ...settings }, options),
+    )
+    // A failed import or load (offline, blocked chunk, settings down) is not kept: the next need retries.
+    started.then(undefined, () => {
+      if (loading.get(writeKey) === started) loading.delete(writeKey)
+    })
+    loading.set(writeKey, started)
+    analytics = started
+  }
+  return analytics
+}
+
+/**
+ * The analytics source for a `segment` prop. A write key gives a function: analytics-next (its
+ * own chunk) is imported and loaded only when the destination starts, once consent is given.
+ */
 export function segmentSource(config: SegmentConfig): SegmentSource {
   if ('analytics' in config) return config.analytics
   const { writeKey, settings, options } = config
-  let source = loaded.get(writeKey)
-  if (!source) {
-    source = import('@segment/analytics-next').then(({ AnalyticsBrowser }) =>
-      AnalyticsBrowser.load({ writeKey, ...settings }, options),
-    )
-    loaded.set(writeKey, source)
-  }
-  return source
+  return () => load(writeKey, settings, options)
 }
