@@ -1,3 +1,4 @@
+import { checkConsent, checkOverrideValue, checkRouting, checkTracking } from './checkOptions'
 import type { AnalyticsDestination } from './destination'
 import { createErrorReporter } from './errorReporter'
 import { FlagBridgeError, toFlagBridgeError } from './errors'
@@ -67,21 +68,22 @@ const MAX_VENDOR_EXPOSURES = 10_000
  * bridge.recordExposure(evaluation) // after it was shown
  */
 export function createFlagBridge(options: FlagBridgeOptions = {}) {
-  const tracking = options.tracking ?? {}
   const errors = createErrorReporter(options.onError)
   const { report } = errors
+  // Everything the app passed is checked once, here: the engine below sees valid options only.
+  const tracking = checkTracking(options.tracking, report)
 
   const initial = safeNormalize(options.user, report)
   const log: EventLog = createEventLog()
   const store: FlagStore = createFlagStore({
     vendors: options.vendors,
-    routing: options.routing,
+    routing: checkRouting(options.routing, report),
     user: initial,
     autoConnect: false,
   })
   const tracker: ExposureTracker = createExposureTracker({
     autoConnect: false,
-    destinations: tracking.enabled === false ? [] : (options.destinations ?? []),
+    destinations: tracking.enabled ? (options.destinations ?? []) : [],
     dedupe: tracking.dedupe,
     consent: tracking.consent,
     maxQueueSize: tracking.maxQueueSize,
@@ -95,7 +97,7 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
   let identityVersion = 0
   let connected = false
   const sdkEvaluations = createSdkEvaluationRelay({
-    enabled: tracking.sdkEvaluations === true,
+    enabled: tracking.sdkEvaluations,
     user: () => user,
     record: (exposure) => tracker.record(exposure),
   })
@@ -236,7 +238,34 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     subscribeEvaluationStats: stats.subscribe,
     /** The LaunchDarkly context key of the current visitor, when LaunchDarkly evaluates for them. */
     launchDarklyKey,
-    setConsent: (consent: boolean) => tracker.setConsent(consent),
+    /** Opens or closes the consent gate. Anything but a boolean is refused and closes it. */
+    setConsent: (consent: boolean) => tracker.setConsent(checkConsent(consent, report)),
+    /** Changes the routing (checked like the `routing` prop). */
+    setRouting: (routing: RoutingOptions | undefined) => store.setRouting(checkRouting(routing, report)),
+    /**
+     * Serves a local value instead of the vendor's (devtools, tests); a value no flag could
+     * serve (a bigint, a function, a cycle) is refused with `INVALID_OPTIONS`.
+     */
+    setOverride(key: string, value: FlagValue, provider?: FlagProvider) {
+      if (typeof key !== 'string' || key === '') {
+        report(
+          new FlagBridgeError('INVALID_FLAG_KEY', `Overrides need a non-empty flag key, got ${String(key)}.`),
+        )
+        return
+      }
+      if (provider !== undefined && provider !== 'configcat' && provider !== 'launchdarkly') {
+        report(
+          new FlagBridgeError(
+            'INVALID_OPTIONS',
+            `An override's vendor must be 'configcat' or 'launchdarkly', got ${String(provider)}.`,
+          ),
+        )
+        return
+      }
+      if (checkOverrideValue(key, value, report)) store.setOverride({ key, value, provider })
+    },
+    /** The checked `tracking` options in force. */
+    tracking: () => tracking,
     setOnError: errors.setOnError,
     report,
     dispose() {

@@ -1,3 +1,4 @@
+import { isFlagValue } from './checkOptions'
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagEvaluation, FlagProvider, FlagValue, VendorEvaluation } from './evaluation'
 import type { FlagBridgeUser } from './user'
@@ -16,6 +17,10 @@ export interface EvaluationInput {
   server: boolean
 }
 
+function describeDefault(value: unknown): string {
+  return typeof value === 'object' && value !== null ? 'an object JSON cannot write' : String(value)
+}
+
 function kindOf(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'array'
@@ -24,8 +29,7 @@ function kindOf(value: unknown): string {
 
 /** Defaults no flag can serve and no destination can carry: `undefined` is allowed (no type check). */
 function isInvalidDefault(value: unknown): boolean {
-  if (typeof value === 'number') return !Number.isFinite(value)
-  return typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint'
+  return value !== undefined && !isFlagValue(value)
 }
 
 /**
@@ -65,7 +69,7 @@ export function evaluateFlag({
   if (isInvalidDefault(defaultValue)) {
     const error = new FlagBridgeError(
       'INVALID_DEFAULT_VALUE',
-      `The default for "${key}" is ${String(defaultValue)}: pass a boolean, string, finite number, null or JSON. It is shown as is.`,
+      `The default for "${key}" is ${describeDefault(defaultValue)}: pass a boolean, string, finite number, null or JSON without cycles. It is shown as is.`,
     )
     return fallback({ error })
   }

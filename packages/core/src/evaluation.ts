@@ -69,5 +69,11 @@ export function isSameEvaluation(a: FlagEvaluation<unknown>, b: FlagEvaluation<u
 
 /** Text form of a value for dedup keys and Heap's scalar properties. */
 export function valueToText(value: unknown): string {
-  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))
+  if (typeof value === 'string') return value
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    // A bigint or a cycle: never thrown into the app (values are checked where they come in).
+    return String(value)
+  }
 }

@@ -1,6 +1,6 @@
 import { evaluateFlag } from './evaluateFlag'
-import { batchPerMicrotask } from './microtaskBatch'
 import { type FlagEvaluation, type FlagProvider, type FlagValue, isSameEvaluation } from './evaluation'
+import { batchPerMicrotask } from './microtaskBatch'
 import type { FlagBridgeUser } from './user'
 import type { FlagVendor } from './vendor'
 
@@ -34,10 +34,19 @@ interface CachedEvaluation {
 
 const PROVIDERS: readonly FlagProvider[] = ['configcat', 'launchdarkly']
 
+// Defaults JSON can't write (cycles) are told apart by identity.
+const unwritable = new WeakMap<object, number>()
+let unwritableCount = 0
+
 function defaultSignature(value: unknown): string {
-  return typeof value === 'object' && value !== null
-    ? `o:${JSON.stringify(value)}`
-    : `${typeof value}:${String(value)}`
+  if (typeof value !== 'object' || value === null) return `${typeof value}:${String(value)}`
+  try {
+    return `o:${JSON.stringify(value)}`
+  } catch {
+    let id = unwritable.get(value)
+    if (id === undefined) unwritable.set(value, (id = ++unwritableCount))
+    return `r:${id}`
+  }
 }
 
 /**
@@ -139,7 +148,9 @@ export function createFlagStore(
     server: boolean,
   ): FlagEvaluation<unknown> => {
     const { provider, inferred } =
-      typeof key === 'string' && key.length > 0 ? route(key, source, server) : { provider: undefined, inferred: false }
+      typeof key === 'string' && key.length > 0
+        ? route(key, source, server)
+        : { provider: undefined, inferred: false }
     const override = overrides.get(overrideId(provider, key)) ?? overrides.get(overrideId(undefined, key))
     const vendor = provider ? vendors[provider] : undefined
     const evaluation = evaluateFlag({ key, defaultValue, provider, vendor, override, user, server })

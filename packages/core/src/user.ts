@@ -22,7 +22,11 @@ export interface FlagBridgeUser {
   country?: string
   /** Custom attributes used for targeting; sent to analytics as traits unless listed in `privateAttributes`. */
   attributes?: Record<string, UserAttributeValue>
-  /** Names (`email`, `name`, `country` or custom attribute names) that never leave the browser in analytics payloads. */
+  /**
+   * Names (`email`, `name`, `country` or custom attribute names) that never leave the browser in
+   * analytics payloads. LaunchDarkly's attribute references work too (`/address/city` hides
+   * `address` from analytics; LaunchDarkly itself redacts just the city).
+   */
   privateAttributes?: string[]
 }
 
@@ -74,10 +78,55 @@ export function normalizeUser(input: unknown): { user: FlagBridgeUser | undefine
       user.attributes = attributes
     }
   }
-  if (Array.isArray(raw.privateAttributes)) {
-    user.privateAttributes = raw.privateAttributes.filter((name): name is string => typeof name === 'string')
-  }
+  const privateAttributes = checkPrivateAttributes(raw.privateAttributes, user, warnings)
+  if (privateAttributes) user.privateAttributes = privateAttributes
   return { user, warnings }
+}
+
+/**
+ * `privateAttributes` is a list of names. A single name is read as a list of one; anything else
+ * can't say what was meant to stay private, so everything is: every attribute the user has.
+ */
+function checkPrivateAttributes(
+  raw: unknown,
+  user: FlagBridgeUser,
+  warnings: string[],
+): string[] | undefined {
+  if (raw === undefined || raw === null) return undefined
+  if (typeof raw === 'string') {
+    warnings.push(
+      `user.privateAttributes must be a list: ${JSON.stringify(raw)} was read as [${JSON.stringify(raw)}].`,
+    )
+    return [raw]
+  }
+  if (Array.isArray(raw) && raw.every((name) => typeof name === 'string')) return [...raw]
+  warnings.push(
+    'user.privateAttributes must be a list of attribute names: every attribute was kept private instead.',
+  )
+  return [
+    ...(['email', 'name', 'country'] as const).filter((field) => user[field] !== undefined),
+    ...Object.keys(user.attributes ?? {}),
+  ]
+}
+
+/**
+ * The top-level attribute names `privateAttributes` hides. LaunchDarkly's reference syntax is
+ * understood (`/secret`, `/address/city`, `~1` for "/" and `~0` for "~"); a reference into an
+ * attribute hides the whole attribute, and `address.city` hides `address` as well as the literal
+ * name: when unsure, redact.
+ */
+function hiddenNames(user: FlagBridgeUser): Set<string> {
+  const hidden = new Set<string>()
+  for (const name of user.privateAttributes ?? []) {
+    if (name.startsWith('/')) {
+      const top = name.slice(1).split('/')[0] ?? ''
+      hidden.add(top.replaceAll('~1', '/').replaceAll('~0', '~'))
+    } else {
+      hidden.add(name)
+      if (name.includes('.')) hidden.add(name.slice(0, name.indexOf('.')))
+    }
+  }
+  return hidden
 }
 
 function clip(text: string): string {
@@ -100,7 +149,7 @@ function toAttributeValue(value: unknown): UserAttributeValue | undefined {
  * attributes, minus every name in `privateAttributes`.
  */
 export function publicTraits(user: FlagBridgeUser): Record<string, UserAttributeValue> {
-  const hidden = new Set(user.privateAttributes)
+  const hidden = hiddenNames(user)
   const traits: Record<string, UserAttributeValue> = {}
   for (const field of ['email', 'name', 'country'] as const) {
     const value = user[field]

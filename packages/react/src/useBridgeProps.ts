@@ -26,7 +26,7 @@ export function useBridgeProps(
   useIsomorphicLayoutEffect(() => {
     void bridge.identify(user)
   }, [bridge, user])
-  useIsomorphicLayoutEffect(() => bridge.store.setRouting(routing ?? {}), [bridge, routing])
+  useIsomorphicLayoutEffect(() => bridge.setRouting(routing), [bridge, routing])
   // note: a layout effect, so consent changes before the children's passive effects record the
   // exposures of the same commit (a flag revealed as consent is revoked must wait for it).
   useIsomorphicLayoutEffect(() => bridge.setConsent(consent), [bridge, consent])

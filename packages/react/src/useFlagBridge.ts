@@ -18,7 +18,10 @@ export interface FlagBridgeApi {
   reset(): Promise<void>
   /** Opens or closes the consent gate; opening sends what waited. */
   setConsent(consent: boolean): void
-  /** Serves a local value instead of the vendor's (not tracked unless `tracking.trackOverrides`). */
+  /**
+   * Serves a local value instead of the vendor's (not tracked unless `tracking.trackOverrides`).
+   * A value no flag could serve (a bigint, a function, a cycle) is refused with `INVALID_OPTIONS`.
+   */
   setOverride(key: string, value: FlagValue, provider?: FlagProvider): void
   clearOverride(key: string, provider?: FlagProvider): void
   clearOverrides(): void
@@ -47,7 +50,7 @@ export function useFlagBridge(): FlagBridgeApi {
       identify: (user) => bridge.identify(user),
       reset: () => bridge.reset(),
       setConsent: (consent) => bridge.setConsent(consent),
-      setOverride: (key, value, provider) => bridge.store.setOverride({ key, value, provider }),
+      setOverride: (key, value, provider) => bridge.setOverride(key, value, provider),
       clearOverride: (key, provider) => bridge.store.clearOverride(key, provider),
       clearOverrides: () => bridge.store.clearOverrides(),
       overrides: () => bridge.store.overrides(),

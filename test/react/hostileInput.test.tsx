@@ -1,0 +1,238 @@
+import { FlagBridgeProvider, useFlagBridge, useTrackedFlag } from '@flagbridge/react'
+import { createEventRecorder, TestFlagBridgeProvider } from '@flagbridge/react/testing'
+import { act, render, screen, waitFor } from '@testing-library/react'
+import { describe, expect, it, vi } from 'vitest'
+import { capturingSegment, configCatOffline, configCatSdkKey, heapStandIn } from './fixtures'
+
+function Show({ flag }: { flag: string }) {
+  const { value } = useTrackedFlag(flag, false)
+  return <p data-testid={flag}>{String(value)}</p>
+}
+
+/** Everything that left for Segment and Heap, as text, to search for a secret. */
+async function sentWith(user: unknown) {
+  const configcat = configCatOffline({ beta: { t: 0, v: { b: true }, i: 'beta-on' } })
+  const segment = capturingSegment()
+  const heap = heapStandIn()
+  heap.load()
+  const onError = vi.fn()
+  render(
+    <FlagBridgeProvider
+      configcat={{ sdkKey: configCatSdkKey(), options: configcat.options }}
+      segment={{ analytics: segment.analytics }}
+      heap={{ api: heap.api }}
+      user={user as never}
+      tracking={{ dedupe: 'page' }}
+      onError={onError}
+    >
+      <Show flag="beta" />
+    </FlagBridgeProvider>,
+  )
+  await waitFor(() => expect(segment.tracks()).toHaveLength(1))
+  await waitFor(() => expect(heap.calls.filter(([name]) => name === 'track')).toHaveLength(1))
+  const identify = segment.events.find((event) => event.type === 'identify')
+  return {
+    text: JSON.stringify([identify?.traits, segment.tracks()[0]!.properties, heap.calls]),
+    traits: identify?.traits,
+    heapUser: heap.calls.find(([name]) => name === 'addUserProperties')?.[1],
+    codes: onError.mock.calls.map(([error]) => error.code),
+  }
+}
+
+describe('private attributes never leave the browser, whatever shape they are given in', () => {
+  it('1. a single name as a string is read as a list of one, and reported', async () => {
+    const sent = await sentWith({
+      id: 'u1',
+      email: 'ada@example.com',
+      attributes: { plan: 'pro' },
+      privateAttributes: 'email',
+    })
+    expect(sent.text).not.toContain('ada@example.com')
+    expect(sent.traits).toEqual({ plan: 'pro' })
+    expect(sent.codes).toEqual(['INVALID_USER'])
+  })
+
+  it('1. anything else that is not a list of names keeps every attribute private', async () => {
+    const sent = await sentWith({
+      id: 'u1',
+      email: 'ada@example.com',
+      attributes: { plan: 'premium' },
+      privateAttributes: { email: true },
+    })
+    expect(sent.text).not.toContain('ada@example.com')
+    expect(sent.text).not.toContain('premium')
+    expect(sent.traits).toEqual({})
+    expect(sent.codes).toEqual(['INVALID_USER'])
+  })
+
+  it('2. LaunchDarkly attribute references: /secret, /address/city, address.city, ~1 escapes', async () => {
+    const sent = await sentWith({
+      id: 'u1',
+      attributes: { secret: 's3cret', address: 'Main St 1', 'a/b': 'slashed', plan: 'pro' },
+      privateAttributes: ['/secret', '/address/city', '/a~1b'],
+    })
+    for (const hidden of ['s3cret', 'Main St 1', 'slashed']) expect(sent.text).not.toContain(hidden)
+    expect(sent.traits).toEqual({ plan: 'pro' })
+    expect(sent.heapUser).toEqual({ plan: 'pro' })
+
+    const dotted = await sentWith({
+      id: 'u2',
+      attributes: { address: 'Main St 2', plan: 'pro' },
+      privateAttributes: ['address.city'],
+    })
+    expect(dotted.text).not.toContain('Main St 2')
+  })
+})
+
+describe('options that are not what they say', () => {
+  it("3. consent: 'false' is no consent (reported); nothing leaves until a boolean true arrives", async () => {
+    const recorder = createEventRecorder()
+    const onError = vi.fn()
+    const view = (consent: unknown) => (
+      <TestFlagBridgeProvider
+        flags={{ beta: true }}
+        user={{ id: 'u1' }}
+        recorder={recorder}
+        tracking={{ dedupe: 'page', consent: consent as boolean }}
+        onError={onError}
+      >
+        <Show flag="beta" />
+      </TestFlagBridgeProvider>
+    )
+    const { rerender } = render(view('false'))
+    rerender(view('yes'))
+    expect(recorder.events).toEqual([])
+    expect(onError.mock.calls.map(([error]) => [error.code, error.message])).toEqual([
+      [
+        'INVALID_OPTIONS',
+        '[flagbridge] tracking.consent must be true or false, got "false": false is used instead.',
+      ],
+      [
+        'INVALID_OPTIONS',
+        '[flagbridge] tracking.consent must be true or false, got "yes": false is used instead.',
+      ],
+    ])
+    rerender(view(true))
+    expect(recorder.events.map((event) => event.type)).toEqual(['identify', 'track'])
+  })
+
+  it('10. maxQueueSize 0, -1 or NaN: the default (500) and INVALID_OPTIONS; a ready destination gets everything', () => {
+    for (const maxQueueSize of [0, -1, Number.NaN]) {
+      const recorder = createEventRecorder()
+      const onError = vi.fn()
+      const { unmount } = render(
+        <TestFlagBridgeProvider
+          flags={{ a: true, b: true }}
+          recorder={recorder}
+          tracking={{ dedupe: 'page', maxQueueSize }}
+          onError={onError}
+        >
+          <Show flag="a" />
+          <Show flag="b" />
+        </TestFlagBridgeProvider>,
+      )
+      expect(recorder.tracks().map((event) => event.properties.feature_flag_key)).toEqual(['a', 'b'])
+      expect(onError.mock.calls.map(([error]) => error.message)).toEqual([
+        `[flagbridge] tracking.maxQueueSize must be a whole number ≥ 1, got ${maxQueueSize}: 500 is used instead.`,
+      ])
+      unmount()
+    }
+  })
+
+  it("14. dedupe: 'bogus' and routing to no vendor are refused when given, not when a flag is read", () => {
+    const onError = vi.fn()
+    render(
+      <TestFlagBridgeProvider
+        flags={{ beta: true }}
+        tracking={{ dedupe: 'bogus' as never }}
+        routing={{ default: 'optimizely' as never, flags: { beta: 'statsig' as never } }}
+        onError={onError}
+      />,
+    )
+    expect(onError.mock.calls.map(([error]) => [error.code, error.message])).toEqual([
+      [
+        'INVALID_OPTIONS',
+        `[flagbridge] tracking.dedupe must be 'session', 'page' or 'none', got "bogus": "session" is used instead.`,
+      ],
+      [
+        'INVALID_OPTIONS',
+        `[flagbridge] routing.default must be 'configcat' or 'launchdarkly', got "optimizely": undefined is used instead.`,
+      ],
+      [
+        'INVALID_OPTIONS',
+        `[flagbridge] routing.flags["beta"] must be 'configcat' or 'launchdarkly', got "statsig": undefined is used instead.`,
+      ],
+    ])
+  })
+})
+
+describe('nothing is thrown into the app', () => {
+  it('5. a circular default renders (reported as INVALID_DEFAULT_VALUE), no "Converting circular structure"', () => {
+    const circular: Record<string, unknown> = { columns: 2 }
+    circular.self = circular
+    const onError = vi.fn()
+    function Layout() {
+      const { value, error } = useTrackedFlag('layout', circular as never)
+      return (
+        <p data-testid="layout">
+          {value === circular ? 'default' : 'other'} {error?.code}
+        </p>
+      )
+    }
+    render(
+      <TestFlagBridgeProvider flags={{ layout: { columns: 3 } }} onError={onError}>
+        <Layout />
+      </TestFlagBridgeProvider>,
+    )
+    expect(screen.getByTestId('layout').textContent).toBe('default INVALID_DEFAULT_VALUE')
+    expect(onError.mock.calls.map(([error]) => error.code)).toEqual(['INVALID_DEFAULT_VALUE'])
+  })
+
+  it('6. useTrackedFlag(key, default, null) uses the default options', () => {
+    function Beta() {
+      return <p data-testid="beta">{String(useTrackedFlag('beta', false, null).value)}</p>
+    }
+    render(
+      <TestFlagBridgeProvider flags={{ beta: true }}>
+        <Beta />
+      </TestFlagBridgeProvider>,
+    )
+    expect(screen.getByTestId('beta').textContent).toBe('true')
+  })
+
+  it('7. setOverride with a bigint (trackOverrides on): refused with INVALID_OPTIONS, nothing thrown, nothing sent', () => {
+    const recorder = createEventRecorder()
+    const onError = vi.fn()
+    let api: ReturnType<typeof useFlagBridge> | undefined
+    function Grab() {
+      api = useFlagBridge()
+      return null
+    }
+    function Count() {
+      const { value } = useTrackedFlag('new-checkout', 0)
+      return <p data-testid="count">{String(value)}</p>
+    }
+    render(
+      <TestFlagBridgeProvider
+        flags={{ 'new-checkout': 1 }}
+        recorder={recorder}
+        tracking={{ dedupe: 'page', trackOverrides: true }}
+        onError={onError}
+      >
+        <Grab />
+        <Count />
+      </TestFlagBridgeProvider>,
+    )
+    act(() => api!.setOverride('new-checkout', 10n as never))
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    act(() => api!.setOverride('new-checkout', cyclic as never))
+    act(() => api!.setOverride('new-checkout', 2))
+    expect(screen.getByTestId('count').textContent).toBe('2')
+    expect(onError.mock.calls.map(([error]) => error.message)).toEqual([
+      '[flagbridge] The override for "new-checkout" must be a boolean, text, a finite number, null or JSON without cycles, got 10n: it was not applied.',
+      '[flagbridge] The override for "new-checkout" must be a boolean, text, a finite number, null or JSON without cycles, got an object: it was not applied.',
+    ])
+    expect(recorder.tracks().map((event) => event.properties.value)).toEqual([1, 2])
+  })
+})
