@@ -44,7 +44,10 @@ function defaultSignature(value: unknown): string {
     return `o:${JSON.stringify(value)}`
   } catch {
     let id = unwritable.get(value)
-    if (id === undefined) unwritable.set(value, (id = ++unwritableCount))
+    if (id === undefined) {
+      id = ++unwritableCount
+      unwritable.set(value, id)
+    }
     return `r:${id}`
   }
 }
