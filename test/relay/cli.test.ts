@@ -1,14 +1,21 @@
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { computeSegmentDelta } from '@flagbridge/relay'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 // The CLI is the `@flagbridge/relay/cli` entry (Node only), kept out of the main entry.
-import { CLI_HELP, type CliIo, readMemberCsv, runCli } from '../../packages/relay/src/cli/index'
+import {
+  CLI_HELP,
+  type CliIo,
+  readMemberCsv,
+  readSyncState,
+  runCli,
+} from '../../packages/relay/src/cli/index'
 import { type FakeLaunchDarkly, startFakeLaunchDarkly } from './fakes/fakeLaunchDarkly'
+import { until } from './fakes/until'
 
 const TOKEN = 'api-cli-token'
 const BIN = fileURLToPath(new URL('../../packages/relay/dist/bin.js', import.meta.url))
@@ -242,5 +249,145 @@ describe('member list and delta', () => {
 
   it('computes the delta', () => {
     expect(computeSegmentDelta(['a', 'b', 'c'], ['b', 'c', 'd', 'd'])).toEqual({ add: ['d'], remove: ['a'] })
+  })
+})
+
+// Case 9 of issue 14: a malformed or truncated export must not empty a segment.
+describe('sync-segment against forged and malformed exports', () => {
+  const target = { project: 'web', environment: 'production', segment: 'beta-users' }
+  const baseline = async (count: number) => {
+    await writeCsv('members.csv', ids(0, count))
+    const first = io()
+    expect(await runCli(args('members.csv', '--state', 'state.json'), first.cliIo), first.stderr()).toBe(0)
+    ld.calls.length = 0
+  }
+
+  it('refuses an unclosed quote with its line number, and sends nothing', async () => {
+    await baseline(5)
+    await writeFile(join(dir, 'members.csv'), 'user_id\nuser-0\n"user-1\nuser-2\nuser-3\nuser-4\n')
+    const run = io()
+    expect(await runCli(args('members.csv', '--state', 'state.json'), run.cliIo)).toBe(2)
+    expect(run.stderr()).toMatch(/members\.csv line \d+: Quote Not Closed/)
+    expect(ld.calls).toEqual([])
+    expect(members()).toEqual(new Set(ids(0, 5)))
+  })
+
+  it('refuses other malformed rows by line: a stray quote, a row with another number of fields', async () => {
+    expect(() => readMemberCsv('user_id,plan\nu1,pro\nu2,"pro"x\n', undefined, 'a.csv')).toThrow(
+      /a\.csv line 3: Invalid Closing Quote/,
+    )
+    expect(() => readMemberCsv('user_id,plan\nu1,pro\nu2\n', undefined, 'a.csv')).toThrow(
+      /a\.csv line 3: Invalid Record Length/,
+    )
+  })
+
+  it('does not read ids from the first column when the header has no id column', async () => {
+    await baseline(5)
+    await writeFile(join(dir, 'members.csv'), 'email,User ID\na@x.io,user-0\nb@x.io,user-1\n')
+    const run = io()
+    expect(await runCli(args('members.csv', '--state', 'state.json'), run.cliIo)).toBe(2)
+    expect(run.stderr()).toContain('has no "user_id" or "id" column (line 1: email, User ID)')
+    expect(ld.calls).toEqual([])
+    const named = io()
+    expect(
+      await runCli(
+        args('members.csv', '--state', 'state.json', '--column', 'User ID', '--force'),
+        named.cliIo,
+      ),
+    ).toBe(0)
+    expect(members()).toEqual(new Set(ids(0, 2)))
+  })
+
+  it('refuses a header-only file, which would remove every member, unless forced', async () => {
+    await baseline(5)
+    await writeFile(join(dir, 'members.csv'), 'user_id\n')
+    const refused = io()
+    expect(await runCli(args('members.csv', '--state', 'state.json'), refused.cliIo)).toBe(3)
+    expect(refused.stderr()).toContain('would remove 5 of 5 members, more than --max-removals 1')
+    expect(ld.calls).toEqual([])
+    const forced = io()
+    expect(await runCli(args('members.csv', '--state', 'state.json', '--force'), forced.cliIo)).toBe(0)
+    expect(members()).toEqual(new Set())
+  })
+
+  it('--max-removals: 10% of the segment by default, or the given number', async () => {
+    await baseline(100)
+    await writeCsv('members.csv', ids(15, 85))
+    const refused = io()
+    expect(await runCli(args('members.csv', '--state', 'state.json'), refused.cliIo)).toBe(3)
+    expect(refused.stderr()).toContain('would remove 15 of 100 members, more than --max-removals 10')
+    const dryRun = io()
+    expect(await runCli(args('members.csv', '--state', 'state.json', '--dry-run'), dryRun.cliIo)).toBe(3)
+    const allowed = io()
+    expect(
+      await runCli(args('members.csv', '--state', 'state.json', '--max-removals', '15'), allowed.cliIo),
+    ).toBe(0)
+    expect(members()).toEqual(new Set(ids(15, 85)))
+    expect(await runCli(args('members.csv', '--max-removals', 'lots'), io().cliIo)).toBe(2)
+  })
+
+  it('locks the state file: a second run while the first is sending is refused; a lock left by a dead process is taken over', async () => {
+    await writeCsv('members.csv', ids(0, 10))
+    const release = ld.hold()
+    const first = io()
+    const running = runCli(args('members.csv', '--state', 'state.json'), first.cliIo)
+    await until(() => ld.received === 1, 'the first run to reach LaunchDarkly')
+    const second = io()
+    expect(await runCli(args('members.csv', '--state', 'state.json'), second.cliIo)).toBe(1)
+    expect(second.stderr()).toContain(
+      `state.json is locked by another run (pid ${process.pid} on ${hostname()}`,
+    )
+    release()
+    expect(await running).toBe(0)
+    expect(existsSync(join(dir, 'state.json.lock'))).toBe(false)
+
+    // A run that was killed leaves its lock; its pid no longer runs.
+    await writeFile(
+      join(dir, 'state.json.lock'),
+      JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), since: '' }),
+    )
+    expect(await runCli(args('members.csv', '--state', 'state.json'), io().cliIo)).toBe(0)
+  })
+
+  it('writes progress incrementally: one journal line per accepted chunk, the state file itself once at the end', async () => {
+    await baseline(10_000)
+    const statePath = join(dir, 'state.json')
+    const journal = `${statePath}.journal`
+    const before = statSync(statePath)
+    const seen: Array<{ ino: number; size: number; lines: number }> = []
+    ld.onContexts = () => {
+      seen.push({
+        ino: statSync(statePath).ino,
+        size: statSync(statePath).size,
+        lines: existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter(Boolean).length : 0,
+      })
+    }
+    await writeCsv('members.csv', [...ids(0, 10_000), ...ids(50_000, 2_500)])
+    const run = io()
+    expect(await runCli(args('members.csv', '--state', 'state.json'), run.cliIo)).toBe(0)
+    // While the 3 chunks were sent, the 10,000-member state was neither rewritten nor replaced.
+    expect(seen).toEqual([
+      { ino: before.ino, size: before.size, lines: 0 },
+      { ino: before.ino, size: before.size, lines: 1 },
+      { ino: before.ino, size: before.size, lines: 2 },
+    ])
+    expect(existsSync(journal)).toBe(false)
+    const state = await readSyncState(statePath, target)
+    expect(state?.members).toHaveLength(12_500)
+  })
+
+  it('resumes from the journal a killed run left behind, ignoring a torn last line', async () => {
+    await baseline(3)
+    const statePath = join(dir, 'state.json')
+    await writeFile(
+      `${statePath}.journal`,
+      `${JSON.stringify({ add: ['x1', 'x2'], remove: ['user-0'] })}\n{"add":["x3"`,
+    )
+    const state = await readSyncState(statePath, target)
+    expect(new Set(state?.members)).toEqual(new Set(['user-1', 'user-2', 'x1', 'x2']))
+    await writeCsv('members.csv', ['user-1', 'user-2', 'x1', 'x2', 'x3'])
+    const run = io()
+    expect(await runCli(args('members.csv', '--state', 'state.json'), run.cliIo)).toBe(0)
+    expect(run.stdout()).toContain('Delta: +1 -0 (1 request)')
   })
 })
