@@ -15,6 +15,7 @@ import { type SegmentConfig, segmentSource } from './segmentLoader'
 import { useBridgeProps } from './useBridgeProps'
 import type { ConfigCatConfig } from './vendors/configCatConfig'
 import type { LaunchDarklyConfig } from './vendors/launchDarklyConfig'
+import { VendorBoundary } from './vendors/VendorBoundary'
 
 /** `heap` prop: `{}` to use `window.heap`, or an explicit API. */
 export type HeapConfig = Pick<HeapDestinationOptions, 'api'>
@@ -98,14 +99,29 @@ export function FlagBridgeProviderWith(props: FlagBridgeProviderProps & { bindin
     }
   }, [noVendor])
 
+  // Each binding inside its own boundary: a vendor that fails to start serves defaults, alone.
   let tree = children
   if (launchdarkly) {
     const LaunchDarkly = bindings.launchdarkly
-    tree = <LaunchDarkly config={launchdarkly}>{tree}</LaunchDarkly>
+    tree = (
+      <VendorBoundary
+        provider="launchdarkly"
+        binding={(inner) => <LaunchDarkly config={launchdarkly}>{inner}</LaunchDarkly>}
+      >
+        {tree}
+      </VendorBoundary>
+    )
   }
   if (configcat) {
     const ConfigCat = bindings.configcat
-    tree = <ConfigCat config={configcat}>{tree}</ConfigCat>
+    tree = (
+      <VendorBoundary
+        provider="configcat"
+        binding={(inner) => <ConfigCat config={configcat}>{inner}</ConfigCat>}
+      >
+        {tree}
+      </VendorBoundary>
+    )
   }
   return <FlagBridgeContext.Provider value={bridge}>{tree}</FlagBridgeContext.Provider>
 }

@@ -1,14 +1,14 @@
 import {
   type ConfigCatClientLike,
   createConfigCatVendor,
-  createUnavailableVendor,
   FlagBridgeError,
   type FlagVendor,
   isValidConfigCatSdkKey,
 } from '@flagbridge/core'
 import { ConfigCatProvider, useConfigCatClient } from 'configcat-react'
-import { type ReactNode, useMemo } from 'react'
+import type { ReactNode } from 'react'
 import type { ConfigCatConfig } from './configCatConfig'
+import { UnavailableVendorBinding } from './UnavailableVendorBinding'
 import { useRegisterVendor } from './useRegisterVendor'
 
 // One adapter per client, however many times React renders (StrictMode renders twice).
@@ -31,22 +31,6 @@ function ProvidedClientVendor() {
   return <ClientVendor client={useConfigCatClient() as unknown as ConfigCatClientLike} />
 }
 
-function InvalidKeyVendor({ sdkKey }: { sdkKey: unknown }) {
-  const vendor = useMemo(
-    () =>
-      createUnavailableVendor(
-        'configcat',
-        new FlagBridgeError(
-          'INVALID_OPTIONS',
-          `ConfigCat refuses the SDK key ${JSON.stringify(sdkKey)}: copy it from the ConfigCat dashboard. Flags serve their defaults.`,
-        ),
-      ),
-    [sdkKey],
-  )
-  useRegisterVendor('configcat', vendor)
-  return null
-}
-
 /**
  * Renders configcat-react's `ConfigCatProvider` (so the app's own `useFeatureFlag` keeps
  * working) and feeds its client to FlagBridge. An invalid SDK key, which would make
@@ -62,11 +46,14 @@ export function ConfigCatBinding({ config, children }: { config: ConfigCatConfig
     )
   }
   if (!isValidConfigCatSdkKey(config.sdkKey, config.options)) {
+    const error = new FlagBridgeError(
+      'INVALID_OPTIONS',
+      `ConfigCat refuses the SDK key ${JSON.stringify(config.sdkKey)}: copy it from the ConfigCat dashboard. Flags serve their defaults.`,
+    )
     return (
-      <>
-        <InvalidKeyVendor sdkKey={config.sdkKey} />
+      <UnavailableVendorBinding provider="configcat" error={error}>
         {children}
-      </>
+      </UnavailableVendorBinding>
     )
   }
   return (

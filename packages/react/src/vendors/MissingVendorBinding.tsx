@@ -1,6 +1,6 @@
-import { createUnavailableVendor, FlagBridgeError, type FlagProvider } from '@flagbridge/core'
-import { type ReactNode, useState } from 'react'
-import { useRegisterVendor } from './useRegisterVendor'
+import { FlagBridgeError, type FlagProvider } from '@flagbridge/core'
+import type { ReactNode } from 'react'
+import { UnavailableVendorBinding } from './UnavailableVendorBinding'
 
 /** Stands in for a vendor the entry point doesn't bind: defaults, plus an error saying which entry to use. */
 export function MissingVendorBinding({
@@ -10,16 +10,14 @@ export function MissingVendorBinding({
   provider: FlagProvider
   children?: ReactNode
 }) {
-  const [vendor] = useState(() => {
-    const entry = provider === 'configcat' ? 'launchdarkly' : 'configcat'
-    return createUnavailableVendor(
-      provider,
-      new FlagBridgeError(
-        'INVALID_OPTIONS',
-        `'@flagbridge/react/${entry}' binds ${entry} only: import FlagBridgeProvider from '@flagbridge/react' to use ${provider} too.`,
-      ),
-    )
-  })
-  useRegisterVendor(provider, vendor)
-  return children
+  const entry = provider === 'configcat' ? 'launchdarkly' : 'configcat'
+  const error = new FlagBridgeError(
+    'INVALID_OPTIONS',
+    `'@flagbridge/react/${entry}' binds ${entry} only: import FlagBridgeProvider from '@flagbridge/react' to use ${provider} too.`,
+  )
+  return (
+    <UnavailableVendorBinding provider={provider} error={error}>
+      {children}
+    </UnavailableVendorBinding>
+  )
 }

@@ -4,15 +4,14 @@ import { useBridge } from '../FlagBridgeContext'
 import { useIsomorphicLayoutEffect } from '../useIsomorphicLayoutEffect'
 
 /**
- * Hands a vendor to the bridge. The first time, during render, so the components below
- * already read served values in their first render (nothing is subscribed yet, so no
- * one is notified mid-render); afterwards, and for any change, in a layout effect.
+ * Hands a vendor to the bridge. Until the bridge is connected, during render, so the components
+ * below already read served values in their first render (nothing is subscribed yet, so no one
+ * is notified mid-render; a vendor whose provider failed is replaced before anyone reads it);
+ * afterwards, and for any change, in a layout effect.
  */
 export function useRegisterVendor(provider: FlagProvider, vendor: FlagVendor) {
   const bridge = useBridge('FlagBridgeProvider')
-  if (bridge.store.vendor(provider) === undefined && !bridge.connected()) {
-    bridge.setVendor(provider, vendor)
-  }
+  if (!bridge.connected()) bridge.setVendor(provider, vendor)
   // Survives StrictMode's unmount and remount, unlike a variable inside the effect.
   const mounted = useRef(false)
   useIsomorphicLayoutEffect(() => {
