@@ -378,13 +378,13 @@ describe('Segment hosts and injected HTTP client', () => {
       segment: {
         writeKey: WRITE_KEY,
         region: 'eu',
-        httpClient: async (url, init) => {
-          urls.push(url)
+        fetch: async (url, init) => {
+          urls.push(String(url))
           // Forward to the local fake, as a proxy would.
           return fetch(`${segment.url}/v1/batch`, {
-            method: init.method,
-            headers: init.headers,
-            body: init.body,
+            method: init?.method,
+            headers: init?.headers,
+            body: init?.body,
           })
         },
       },

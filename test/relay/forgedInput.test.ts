@@ -271,7 +271,7 @@ describe('case 11: each handler caps its own body and answers 413', () => {
     const server = await listen(toNodeHandler(createHandler()))
     try {
       const body = fill({ ...VALUES, ChangeNotes: 'n'.repeat(70 * 1024) })
-      const response = await fetch(server.url, { method: 'POST', ...delivery(body) })
+      const response = await fetch(server.url, { method: 'POST', headers: delivery(body).headers, body })
       expect(response.status).toBe(413)
     } finally {
       await server.close()
@@ -316,11 +316,11 @@ describe('case 12: signatures are checked over the raw bytes, before any decodin
       now: () => NOW_S * 1000,
       onError: () => {},
     })
-    const body = Buffer.from(
-      '{"action_type":"segment.users.sync","data":{"segment":{"id":1,"name":"caf\u0000"}}}',
-    ).map((value) => (value === 0 ? 0xe9 : value))
+    const body = new TextEncoder()
+      .encode('{"action_type":"segment.users.sync","data":{"segment":{"id":1,"name":"caf\u0000"}}}')
+      .map((value) => (value === 0 ? 0xe9 : value))
     const header = heapHash('secret', NOW_S * 1000, body)
-    const post = (bytes: Uint8Array) =>
+    const post = (bytes: Uint8Array<ArrayBuffer>) =>
       heap(
         new Request('https://relay.example/', {
           method: 'POST',

@@ -1,3 +1,4 @@
+import type { SegmentDelivery } from '../segment/segmentDelivery'
 import { sha256Hex } from '../signature/sha256Hex'
 import { truncateToJsonBytes } from '../text/truncateToJsonBytes'
 import { encodeUtf8 } from '../text/utf8'
@@ -34,7 +35,7 @@ export type FlagChangedProperties = {
   user_full_name: string | null
 }
 
-/** A Segment `track` call, ready for `@segment/analytics-node`. */
+/** A Segment `track` call, ready for {@link SegmentDelivery}. */
 export type FlagChangedTrack = {
   event: typeof FLAG_CHANGED_EVENT
   messageId: string
@@ -53,8 +54,8 @@ export interface FlagChangedInput {
   identity?: FlagChangedIdentity
 }
 
-// Segment's HTTP API refuses events over 32 KB (its encoded JSON). analytics-node adds
-// `type`, `context.library`, `_metadata`, `integrations` and `sentAt`, well under 1 KB.
+// Segment's HTTP API refuses events over 32 KB (its encoded JSON). The delivery adds `type`,
+// `context.library` and an ISO timestamp, well under 1 KB.
 const MAX_EVENT_BYTES = 32 * 1024
 const RESERVED_BYTES = 1024
 
