@@ -236,3 +236,136 @@ describe('nothing is thrown into the app', () => {
     expect(recorder.tracks().map((event) => event.properties.value)).toEqual([1, 2])
   })
 })
+
+describe('9. sibling providers with one LaunchDarkly client-side ID and different users', () => {
+  it('each gets its own client: A shows and sends A’s variation as A, B shows B’s as B', async () => {
+    const { startVendorServer } = await import('./vendorServer')
+    const server = await startVendorServer()
+    try {
+      server.setLaunchDarkly((key) => ({
+        checkout:
+          key === 'user-b' ? { value: 'B-variant', variation: 1 } : { value: 'A-variant', variation: 0 },
+      }))
+      const options = {
+        baseUrl: server.baseUrl,
+        streaming: false,
+        sendEvents: false,
+        fetchGoals: false,
+        diagnosticOptOut: true,
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+      }
+      // One Segment-like recorder per provider (two analytics-next instances would share one cookie).
+      const sentTo = (calls: string[]) => ({
+        track: (_event: string, properties: { value: string; user: { name: string } }) =>
+          void calls.push(`${properties.user.name} ${properties.value}`),
+        identify() {},
+        reset() {},
+      })
+      const sentA: string[] = []
+      const sentB: string[] = []
+      function Checkout({ id }: { id: string }) {
+        const { value } = useTrackedFlag('checkout', 'default')
+        return <p data-testid={id}>{value}</p>
+      }
+      render(
+        <>
+          <FlagBridgeProvider
+            launchdarkly={{ clientSideID: 'env-siblings', options }}
+            segment={{ analytics: sentTo(sentA) }}
+            user={{ id: 'user-a', name: 'Ada' }}
+            tracking={{ dedupe: 'page' }}
+          >
+            <Checkout id="a" />
+          </FlagBridgeProvider>
+          <FlagBridgeProvider
+            launchdarkly={{ clientSideID: 'env-siblings', options }}
+            segment={{ analytics: sentTo(sentB) }}
+            user={{ id: 'user-b', name: 'Bob' }}
+            tracking={{ dedupe: 'page' }}
+          >
+            <Checkout id="b" />
+          </FlagBridgeProvider>
+        </>,
+      )
+      await waitFor(() => expect(screen.getByTestId('a').textContent).toBe('A-variant'))
+      await waitFor(() => expect(screen.getByTestId('b').textContent).toBe('B-variant'))
+      await act(() => new Promise((resolve) => setTimeout(resolve, 50)))
+      expect(sentA).toEqual(['Ada A-variant'])
+      expect(sentB).toEqual(['Bob B-variant'])
+      // One evalx request per user: neither client was switched to the other user.
+      expect(
+        server.requests.filter((request) => request.context).map((request) => request.context!.key),
+      ).toEqual(['user-a', 'user-b'])
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe('failures are reported when they happen, whether or not a flag is read', () => {
+  it('12. LaunchDarkly failing to start while ConfigCat serves: reported at once, with no LaunchDarkly flag on screen', async () => {
+    const configcat = configCatOffline({ beta: { t: 0, v: { b: true }, i: 'beta-on' } })
+    const onError = vi.fn()
+    render(
+      <FlagBridgeProvider
+        configcat={{ sdkKey: configCatSdkKey(), options: configcat.options }}
+        launchdarkly={{
+          clientSideID: 'env-unreachable',
+          options: {
+            baseUrl: 'http://127.0.0.1:9',
+            streaming: false,
+            sendEvents: false,
+            fetchGoals: false,
+            diagnosticOptOut: true,
+            logger: { debug() {}, info() {}, warn() {}, error() {} },
+          },
+        }}
+        onError={onError}
+      >
+        <Show flag="beta" />
+      </FlagBridgeProvider>,
+    )
+    expect(screen.getByTestId('beta').textContent).toBe('true')
+    await waitFor(() => expect(onError).toHaveBeenCalled())
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)))
+    expect(onError.mock.calls.map(([error]) => [error.code, error.message.split(':')[0]])).toEqual([
+      ['VENDOR_ERROR', '[flagbridge] LaunchDarkly could not load flags'],
+    ])
+  })
+
+  it('12. an empty client-side ID: INVALID_OPTIONS at mount', () => {
+    const onError = vi.fn()
+    render(
+      <FlagBridgeProvider launchdarkly={{ clientSideID: '' }} onError={onError}>
+        <Show flag="beta" />
+      </FlagBridgeProvider>,
+    )
+    expect(onError.mock.calls.map(([error]) => error.code)).toEqual(['INVALID_OPTIONS'])
+  })
+
+  it('13. Segment failing to load is reported, with no exposure needed to find out', async () => {
+    const { createServer } = await import('node:http')
+    const cdn = createServer((_request, response) => response.writeHead(404).end('not found'))
+    await new Promise<void>((resolve) => cdn.listen(0, '127.0.0.1', resolve))
+    const { port } = cdn.address() as { port: number }
+    try {
+      const onError = vi.fn()
+      render(
+        <TestFlagBridgeProvider flags={{}} onError={onError}>
+          <FlagBridgeProvider
+            segment={{ writeKey: 'wk-missing', settings: { cdnURL: `http://127.0.0.1:${port}` } }}
+            onError={onError}
+          />
+        </TestFlagBridgeProvider>,
+      )
+      await waitFor(() =>
+        expect(onError.mock.calls.map(([error]) => error.code)).toContain('DESTINATION_ERROR'),
+      )
+      expect(onError.mock.calls.find(([error]) => error.code === 'DESTINATION_ERROR')![0].message).toContain(
+        'Segment did not load',
+      )
+    } finally {
+      await new Promise<void>((resolve) => cdn.close(() => resolve()))
+    }
+  })
+})

@@ -143,6 +143,19 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     if (!user) linkLaunchDarkly()
   }
   let unwatchStore: (() => void) | undefined
+  /** Every vendor and destination in error, reported once per distinct error (the reporter dedupes). */
+  const reportFailures = () => {
+    const states = [
+      ...PROVIDERS.map((provider) => () => store.vendor(provider)?.state()),
+      ...tracker.destinations.map((destination) => () => destination.state()),
+    ]
+    for (const state of states) {
+      try {
+        const current = state()
+        if (current?.status === 'error' && current.error) report(current.error)
+      } catch {}
+    }
+  }
 
   /** The vendor's own analytics hear about a shown flag once per page, user and variation. */
   const exposedToVendors = new Set<string>()
@@ -200,8 +213,24 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
         store.connect()
         identifyDestinations()
         tracker.connect()
-        // LaunchDarkly may learn an anonymous visitor's key later (or a new one on sign-out).
-        unwatchStore = store.subscribeAll(linkLaunchDarkly)
+        // LaunchDarkly may learn an anonymous visitor's key later (or a new one on sign-out);
+        // a vendor or destination that fails is reported then, whether or not a flag is read.
+        const unwatchVendors = store.subscribeAll(() => {
+          linkLaunchDarkly()
+          reportFailures()
+        })
+        const unwatchDestinations = tracker.destinations.map((destination) => {
+          try {
+            return destination.subscribe(reportFailures)
+          } catch {
+            return () => {} // The tracker reports a destination that can't be watched.
+          }
+        })
+        unwatchStore = () => {
+          unwatchVendors()
+          for (const unwatch of unwatchDestinations) unwatch()
+        }
+        reportFailures()
         for (const provider of PROVIDERS) {
           const vendor = store.vendor(provider)
           sdkEvaluations.watch(provider, vendor)

@@ -49,6 +49,7 @@ export { createFlagUsedInspector, createLaunchDarklyInspectors } from './launchD
 export type {
   LaunchDarklyBootstrap,
   LaunchDarklyClientLike,
+  LaunchDarklyVendor,
   LaunchDarklyVendorOptions,
 } from './launchDarklyVendor'
 export { createLaunchDarklyVendor } from './launchDarklyVendor'

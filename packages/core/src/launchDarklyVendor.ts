@@ -45,6 +45,12 @@ export interface LaunchDarklyVendorOptions {
   context?: LaunchDarklyContext | undefined
 }
 
+/** A LaunchDarkly {@link FlagVendor}, which can say whom its client is (or is becoming) for. */
+export interface LaunchDarklyVendor extends FlagVendor {
+  /** Whether the client evaluates for `user`, or is being switched to them (the latest identify). */
+  isFor(user: FlagBridgeUser | undefined): boolean
+}
+
 /**
  * Adapts a LaunchDarkly JS client to the {@link FlagVendor} interface. Keys stay as
  * LaunchDarkly wrote them (no camelCase). Without a client (server rendering), flags
@@ -60,7 +66,7 @@ export interface LaunchDarklyVendorOptions {
 export function createLaunchDarklyVendor(
   client: LaunchDarklyClientLike | undefined,
   options: LaunchDarklyVendorOptions = {},
-): FlagVendor {
+): LaunchDarklyVendor {
   const { bootstrap, timeout = 5_000 } = options
   // Without the client's own inspectors, nothing reports details: reads use variationDetail().
   const inspectors = options.flagUsed
@@ -220,6 +226,12 @@ export function createLaunchDarklyVendor(
       if (!contexts?.switching()) return state
       const failure = contexts.failure()
       return failure ? { ...state, status: 'error', error: failure } : { ...state, status: 'loading' }
+    },
+    isFor(user) {
+      if (!contexts) return true
+      const target = toLaunchDarklyContext(user)
+      const wanted = contexts.wanted()
+      return wanted ? isSameTarget(wanted, target) : contexts.isOn(target)
     },
     contextKey(user) {
       const current = contexts?.current() as { key?: unknown } | undefined

@@ -1,38 +1,40 @@
 import {
   createLaunchDarklyInspectors,
   createLaunchDarklyVendor,
+  FlagBridgeError,
   type FlagBridgeUser,
   type FlagVendor,
   type LaunchDarklyBootstrap,
   type LaunchDarklyClientLike,
+  type LaunchDarklyVendor,
   toFlagBridgeError,
   toLaunchDarklyContext,
 } from '@flagbridge/core'
 import { initialize } from 'launchdarkly-react-client-sdk'
 import type { LaunchDarklyOptions } from './launchDarklyConfig'
 
-/** A LaunchDarkly client FlagBridge created, shared by every provider using its client-side ID. */
+/** A LaunchDarkly client FlagBridge created, shared by the providers of one client-side ID and one user. */
 export interface LaunchDarklyClientEntry {
   client: LaunchDarklyClientLike & { close(): unknown; waitUntilReady(): Promise<void> }
   /** Resolves once the first flags arrived or failed: what `LDProvider`'s `ldClient` prop awaits. */
   ready: Promise<LaunchDarklyClientLike>
-  vendor: FlagVendor
-  /** The user the client was created for. */
-  user: FlagBridgeUser | undefined
+  vendor: LaunchDarklyVendor
   retained: number
   closeTimer?: ReturnType<typeof setTimeout>
 }
 
-const entries = new Map<string, LaunchDarklyClientEntry>()
+const entries = new Map<string, LaunchDarklyClientEntry[]>()
 
 function bootstrapOf(options: LaunchDarklyOptions | undefined): LaunchDarklyBootstrap | undefined {
   return typeof options?.bootstrap === 'object' ? options.bootstrap : undefined
 }
 
 /**
- * One client per client-side ID for the page, created with the user's context (so no
- * `identify` round trip at start) and FlagBridge's `flag-used` inspector. StrictMode's
- * double render and remount reuse it; the last provider to unmount closes it.
+ * A client per client-side ID and user, created with the user's context (so no `identify`
+ * round trip at start) and FlagBridge's inspectors. StrictMode's double render and remount
+ * reuse it, and so does any provider for the same user; a provider for another user (a sibling,
+ * or one remounted with `key={user.id}` while the old one still holds its client) gets its own,
+ * because one client evaluates for one context at a time. The last provider to unmount closes it.
  */
 export function getLaunchDarklyClient(
   clientSideID: string,
@@ -40,8 +42,14 @@ export function getLaunchDarklyClient(
   options: LaunchDarklyOptions | undefined,
   timeoutSeconds: number,
 ): LaunchDarklyClientEntry {
-  const existing = entries.get(clientSideID)
-  if (existing) return existing
+  if (typeof clientSideID !== 'string' || clientSideID.trim() === '')
+    throw new FlagBridgeError(
+      'INVALID_OPTIONS',
+      `launchdarkly.clientSideID must be your environment's client-side ID, got ${JSON.stringify(clientSideID) ?? String(clientSideID)}: LaunchDarkly flags serve their defaults.`,
+    )
+  const existing = entries.get(clientSideID) ?? []
+  const reusable = existing.find((entry) => entry.vendor.isFor(user))
+  if (reusable) return reusable
   const inspectors = createLaunchDarklyInspectors()
   const context = toLaunchDarklyContext(user)
   const client = initialize(
@@ -67,10 +75,9 @@ export function getLaunchDarklyClient(
       // Trusted until the client says which context it has processed (getContext()).
       context,
     }),
-    user,
     retained: 0,
   }
-  entries.set(clientSideID, entry)
+  entries.set(clientSideID, [...existing, entry])
   return entry
 }
 
@@ -89,8 +96,11 @@ export function releaseLaunchDarklyClient(clientSideID: string, entry: LaunchDar
   if (entry.retained > 0) return
   // Wait a tick: StrictMode unmounts and remounts at once, and the client should survive that.
   entry.closeTimer = setTimeout(() => {
-    if (entry.retained > 0 || entries.get(clientSideID) !== entry) return
-    entries.delete(clientSideID)
+    const list = entries.get(clientSideID) ?? []
+    if (entry.retained > 0 || !list.includes(entry)) return
+    const rest = list.filter((other) => other !== entry)
+    if (rest.length > 0) entries.set(clientSideID, rest)
+    else entries.delete(clientSideID)
     entry.vendor.dispose?.()
     try {
       entry.client.close()
