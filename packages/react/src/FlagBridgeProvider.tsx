@@ -13,6 +13,7 @@ import { type ComponentType, type ReactNode, useEffect, useState } from 'react'
 import { FlagBridgeContext } from './FlagBridgeContext'
 import { type SegmentConfig, segmentSource } from './segmentLoader'
 import { useBridgeProps } from './useBridgeProps'
+import { readOnceTracking, useReadOncePropsWarning } from './useReadOncePropsWarning'
 import type { ConfigCatConfig } from './vendors/configCatConfig'
 import type { LaunchDarklyConfig } from './vendors/launchDarklyConfig'
 import { VendorBoundary } from './vendors/VendorBoundary'
@@ -25,12 +26,19 @@ export interface FlagBridgeProviderProps {
   configcat?: ConfigCatConfig
   /** LaunchDarkly: renders `LDProvider` (`{ clientSideID, options, reactOptions, timeout }`), or uses `{ client }`. */
   launchdarkly?: LaunchDarklyConfig
-  /** Segment: `{ writeKey }` loads analytics-next; `{ analytics }` uses the app's instance. */
+  /**
+   * Segment: `{ writeKey }` loads analytics-next once consent is given; `{ analytics }` uses the
+   * app's instance. Read once, when the provider mounts: give it a new `key` to change it.
+   */
   segment?: SegmentConfig
-  /** Heap: `{}` uses `window.heap` (snippet queue or heap.js), waiting for it to load. */
+  /**
+   * Heap: `{}` uses `window.heap` (snippet queue or heap.js), waiting for it to load and for
+   * consent. Read once, when the provider mounts.
+   */
   heap?: HeapConfig
   /** The signed-in user, compared by value; `undefined` for anonymous visitors. */
   user?: FlagBridgeUser | undefined
+  /** Read once, when the provider mounts (give it a new `key` to change it), except `consent`, which is followed. */
   tracking?: TrackingOptions
   routing?: RoutingOptions
   /** Every error FlagBridge catches: vendor and destination failures, bad input. */
@@ -75,9 +83,12 @@ function createDestinations(
  * SDKs that entry point imports.
  */
 export function FlagBridgeProviderWith(props: FlagBridgeProviderProps & { bindings: VendorBindings }) {
-  const { bindings, configcat, launchdarkly, user, tracking, routing, onError, children } = props
+  const { bindings, configcat, launchdarkly, segment, heap, user, tracking, routing, onError, children } =
+    props
   // Created once; inert until connected after commit, so a render React discards costs nothing.
-  // Vendors, destinations and tracking options are read once, like ConfigCatProvider's options.
+  // Vendors, destinations and tracking options are read once, like ConfigCatProvider's options;
+  // development builds warn when one of them changes (heap: given or not; its api may change,
+  // as heap.js replaces the snippet's stub, and FlagBridge follows window.heap anyway).
   const [bridge] = useState(() => {
     const created = createFlagBridge({
       destinations: createDestinations(props, (error) => created.report(error)),
@@ -90,6 +101,11 @@ export function FlagBridgeProviderWith(props: FlagBridgeProviderProps & { bindin
     return created
   })
   useBridgeProps(bridge, { user, routing, consent: tracking?.consent, onError })
+  useReadOncePropsWarning('FlagBridgeProvider', {
+    segment,
+    heap: heap !== undefined,
+    ...readOnceTracking(tracking),
+  })
   const noVendor = !configcat && !launchdarkly
   useEffect(() => {
     if (noVendor && process.env.NODE_ENV !== 'production') {
