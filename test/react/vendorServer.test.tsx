@@ -116,7 +116,7 @@ describe('both SDKs fetching from a local server that speaks their wire formats'
     const onError = vi.fn()
     render(
       <FlagBridgeProvider
-        launchdarkly={{ clientSideID: 'env-timeout', options: ldOptions(), timeout: 0.3 }}
+        launchdarkly={{ clientSideID: 'env-timeout', options: ldOptions(), timeoutMs: 300 }}
         onError={onError}
       >
         <Show flag="late" fallback="default" />

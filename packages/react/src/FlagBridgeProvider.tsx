@@ -24,7 +24,7 @@ export type HeapConfig = Pick<HeapDestinationOptions, 'api'>
 export interface FlagBridgeProviderProps {
   /** ConfigCat: renders configcat-react's `ConfigCatProvider` (`{ sdkKey, options }`), or uses `{ client }`. */
   configcat?: ConfigCatConfig
-  /** LaunchDarkly: renders `LDProvider` (`{ clientSideID, options, reactOptions, timeout }`), or uses `{ client }`. */
+  /** LaunchDarkly: renders `LDProvider` (`{ clientSideID, options, reactOptions, timeoutMs }`), or uses `{ client }`. */
   launchdarkly?: LaunchDarklyConfig
   /**
    * Segment: `{ writeKey }` loads analytics-next once consent is given; `{ analytics }` uses the

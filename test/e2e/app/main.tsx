@@ -136,7 +136,8 @@ function App() {
         ldEnv
           ? {
               clientSideID: ldEnv,
-              timeout: Number(query.get('ldTimeout') ?? 5),
+              // ldTimeout in seconds, for short URLs.
+              timeoutMs: Number(query.get('ldTimeout') ?? 5) * 1000,
               options: {
                 baseUrl: `${origin}/ld`,
                 streamUrl: `${origin}/ld-stream`,

@@ -21,6 +21,20 @@ type Started =
   | { entry: LaunchDarklyClientEntry; vendor: FlagVendor }
   | { entry: undefined; vendor: FlagVendor }
 
+let warnedTimeout = false
+
+/** `timeoutMs`, else the deprecated `timeout` in seconds, else 5 s. */
+function timeoutMsOf({ timeoutMs, timeout }: Extract<LaunchDarklyConfig, { clientSideID: string }>) {
+  if (timeoutMs === undefined && timeout !== undefined && process.env.NODE_ENV !== 'production') {
+    if (!warnedTimeout)
+      console.warn(
+        `[flagbridge] launchdarkly.timeout is in seconds and deprecated: write timeoutMs: ${timeout * 1000} (milliseconds, like every FlagBridge duration).`,
+      )
+    warnedTimeout = true
+  }
+  return timeoutMs ?? (timeout === undefined ? 5_000 : timeout * 1000)
+}
+
 function start(config: Extract<LaunchDarklyConfig, { clientSideID: string }>, user: unknown): Started {
   if (typeof window === 'undefined') return { entry: undefined, vendor: serverVendor(config.options) }
   try {
@@ -28,7 +42,7 @@ function start(config: Extract<LaunchDarklyConfig, { clientSideID: string }>, us
       config.clientSideID,
       user as never,
       config.options,
-      config.timeout ?? 5,
+      timeoutMsOf(config),
     )
     return { entry, vendor: entry.vendor }
   } catch (error) {
@@ -68,7 +82,7 @@ function ClientSideIdBinding({
       ldClient={entry.ready as never}
       options={config.options as never}
       reactOptions={config.reactOptions as never}
-      timeout={config.timeout}
+      // No `timeout`: given a client, LDProvider waits for nothing; the vendor applies timeoutMs.
     >
       {children}
     </LDProvider>

@@ -40,7 +40,7 @@ export function getLaunchDarklyClient(
   clientSideID: string,
   user: FlagBridgeUser | undefined,
   options: LaunchDarklyOptions | undefined,
-  timeoutSeconds: number,
+  timeoutMs: number,
 ): LaunchDarklyClientEntry {
   if (typeof clientSideID !== 'string' || clientSideID.trim() === '')
     throw new FlagBridgeError(
@@ -70,7 +70,7 @@ export function getLaunchDarklyClient(
     ready: client.waitUntilReady().then(() => client),
     vendor: createLaunchDarklyVendor(client, {
       bootstrap: bootstrapOf(options),
-      timeout: timeoutSeconds * 1000,
+      timeout: timeoutMs,
       flagUsed: inspectors,
       // Trusted until the client says which context it has processed (getContext()).
       context,

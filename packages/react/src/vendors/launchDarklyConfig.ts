@@ -24,7 +24,17 @@ export type LaunchDarklyConfig =
         sendEventsOnFlagRead?: boolean
         [option: string]: unknown
       }
-      /** Seconds to wait for the first flags before reporting an error. Default 5. */
+      /**
+       * Milliseconds to wait for the first flags before they report an error (`VENDOR_ERROR`) and
+       * serve their defaults; the values still arrive if LaunchDarkly answers later. Default 5,000.
+       * Milliseconds, like every duration FlagBridge takes (core's `createLaunchDarklyVendor({ timeout })`,
+       * Heap's `loadTimeout`, ConfigCat's `requestTimeoutMs`), and named so the unit can't be mistaken.
+       */
+      timeoutMs?: number
+      /**
+       * @deprecated Seconds, as `LDProvider`'s own `timeout`: use `timeoutMs` (milliseconds). Still
+       * honoured when `timeoutMs` is absent; development builds warn.
+       */
       timeout?: number
     }
   | { client: LaunchDarklyClientLike; options?: Pick<LaunchDarklyOptions, 'bootstrap'> }
