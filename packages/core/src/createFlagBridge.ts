@@ -1,5 +1,6 @@
 import { checkConsent, checkOverrideValue, checkRouting, checkTracking } from './checkOptions'
 import type { AnalyticsDestination } from './destination'
+import { createDestinationIdentity } from './destinationIdentity'
 import { createErrorReporter } from './errorReporter'
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagEvaluation, FlagProvider, FlagValue } from './evaluation'
@@ -116,32 +117,7 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     })
   }
 
-  /**
-   * The LaunchDarkly context key Heap should know the visitor by: the user's own key when
-   * signed in, LaunchDarkly's generated key for anonymous visitors once the client has it.
-   */
-  let linkedKey: string | undefined
-  const launchDarklyKey = () => {
-    try {
-      return store.vendor('launchdarkly')?.contextKey?.(user)
-    } catch {
-      return undefined
-    }
-  }
-  const linkLaunchDarkly = () => {
-    if (!connected) return
-    const key = launchDarklyKey()
-    if (key === undefined || key === linkedKey) return
-    linkedKey = key
-    tracker.link(key)
-  }
-  const identifyDestinations = () => {
-    const key = launchDarklyKey()
-    tracker.identify(user, { launchDarklyKey: user ? key : undefined })
-    // A signed-in user's key travels with their identify; an anonymous one's as a link.
-    linkedKey = user ? key : linkedKey
-    if (!user) linkLaunchDarkly()
-  }
+  const destinationIdentity = createDestinationIdentity(store, tracker)
   let unwatchStore: (() => void) | undefined
   /** Every vendor and destination in error, reported once per distinct error (the reporter dedupes). */
   const reportFailures = () => {
@@ -186,7 +162,7 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
       store.setUser(next)
       if (!connected) return Promise.resolve()
       // The destinations first: their identify is queued before any exposure of this user.
-      identifyDestinations()
+      destinationIdentity.identify(user)
       const switching: Promise<void>[] = []
       for (const provider of PROVIDERS) {
         const vendor = store.vendor(provider)
@@ -211,12 +187,12 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
       if (!connected) {
         connected = true
         store.connect()
-        identifyDestinations()
+        destinationIdentity.identify(user)
         tracker.connect()
         // LaunchDarkly may learn an anonymous visitor's key later (or a new one on sign-out);
         // a vendor or destination that fails is reported then, whether or not a flag is read.
         const unwatchVendors = store.subscribeAll(() => {
-          linkLaunchDarkly()
+          destinationIdentity.link(user)
           reportFailures()
         })
         const unwatchDestinations = tracker.destinations.map((destination) => {
@@ -266,7 +242,7 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     /** Calls `listener` (at most once per microtask) after `evaluationStats()` changed: the overlay. */
     subscribeEvaluationStats: stats.subscribe,
     /** The LaunchDarkly context key of the current visitor, when LaunchDarkly evaluates for them. */
-    launchDarklyKey,
+    launchDarklyKey: () => destinationIdentity.launchDarklyKey(user),
     /** Opens or closes the consent gate. Anything but a boolean is refused and closes it. */
     setConsent: (consent: boolean) => tracker.setConsent(checkConsent(consent, report)),
     /** Changes the routing (checked like the `routing` prop). */

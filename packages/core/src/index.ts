@@ -1,3 +1,5 @@
+export type { CheckedTracking } from './checkOptions'
+export { isFlagValue } from './checkOptions'
 export type { ConfigCatClientLike, ConfigCatUser } from './configCatVendor'
 export { createConfigCatVendor, isValidConfigCatSdkKey, toConfigCatUser } from './configCatVendor'
 export type { EvaluationStats, FlagBridge, FlagBridgeOptions, TrackingOptions } from './createFlagBridge'
