@@ -144,6 +144,38 @@ describe("the app's own errors are not the vendor's: they reach the app's error 
     expect(onError).not.toHaveBeenCalled()
   })
 
+  it('thrown under a vendor that already failed: the same, and that vendor failure is not reported for it', () => {
+    const onError = vi.fn<(error: FlagBridgeError) => void>()
+    let caught: unknown
+    class Catch extends AppBoundary {
+      override componentDidCatch(error: unknown) {
+        caught = error
+      }
+    }
+    const thrown = new Error('the app broke')
+    function Broken({ broken }: { broken: boolean }) {
+      if (broken) throw thrown
+      return null
+    }
+    const view = (broken: boolean) => (
+      <Catch>
+        <FlagBridgeProvider
+          configcat={{ sdkKey: configCatSdkKey(), options: { pollIntervalSeconds: 0 } }}
+          onError={onError}
+        >
+          <Show flag="new-checkout" fallback={false} />
+          <Broken broken={broken} />
+        </FlagBridgeProvider>
+      </Catch>
+    )
+    const { rerender } = render(view(false))
+    expect(screen.getByTestId('new-checkout').textContent).toBe('false|configcat|INVALID_OPTIONS')
+    rerender(view(true))
+    expect(screen.getByTestId('app-boundary').textContent).toBe('Error: the app broke')
+    expect(caught).toBe(thrown)
+    expect(onError.mock.calls.map(([error]) => error.code)).toEqual(['INVALID_OPTIONS'])
+  })
+
   it('thrown from an effect: the same', () => {
     const onError = vi.fn()
     function BrokenEffect() {

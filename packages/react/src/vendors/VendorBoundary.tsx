@@ -72,14 +72,13 @@ export class VendorBoundary extends Component<VendorBoundaryProps, { failed?: { 
   override render() {
     const { provider, binding, children } = this.props
     const { failed } = this.state
-    if (!failed) {
-      return binding(<AppErrorPassThrough appError={this.appError}>{children}</AppErrorPassThrough>)
-    }
+    const app = <AppErrorPassThrough appError={this.appError}>{children}</AppErrorPassThrough>
+    if (!failed) return binding(app)
     const { thrown } = this.appError
     if (thrown && thrown.error === failed.error) throw failed.error
     return (
       <UnavailableVendorBinding provider={provider} error={vendorError(provider, failed.error)}>
-        {children}
+        {app}
       </UnavailableVendorBinding>
     )
   }
