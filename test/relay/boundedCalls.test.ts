@@ -80,6 +80,37 @@ function createConfigCat(overrides: Record<string, unknown> = {}) {
   return toRelayHandler(configCat)
 }
 
+/** A Heap handler whose queue runs each page once, so its failure is reported at once. */
+function createHeap(launchDarkly: { requestTimeoutMs?: number; maxRetries?: number } = {}) {
+  return createHeapWebhookHandler({
+    secret: 'heap-secret',
+    launchDarkly: {
+      accessToken: 'ld-token',
+      projectKey: 'web',
+      environmentKey: 'production',
+      baseUrl: ld.url,
+      sleep: async (ms) => {
+        sleeps.push(ms)
+      },
+      ...launchDarkly,
+    },
+    maxJobAttempts: 1,
+    now,
+    onError: (error) => errors.push(error),
+  })
+}
+
+/** Sends one signed Heap page and waits until the queue is done with it. */
+async function sendHeapPage(heap: ReturnType<typeof createHeap>) {
+  const body = heapPage('task-1')
+  const response = await toRelayHandler(heap)({
+    headers: { 'heap-hash': heapHash('heap-secret', now(), body) },
+    body,
+  })
+  await heap.idle()
+  return response
+}
+
 const heapPage = (task: string) =>
   JSON.stringify({
     action_type: 'segment.users.sync',
@@ -113,30 +144,8 @@ describe('bounded outbound calls', () => {
 
   it('a LaunchDarkly request that never answers times out, is retried a bounded number of times, and the page is reported', async () => {
     ld.hold() // never released: LaunchDarkly accepts connections and never answers
-    const heap = createHeapWebhookHandler({
-      secret: 'heap-secret',
-      launchDarkly: {
-        accessToken: 'ld-token',
-        projectKey: 'web',
-        environmentKey: 'production',
-        baseUrl: ld.url,
-        requestTimeoutMs: 50,
-        maxRetries: 2,
-        sleep: async (ms) => {
-          sleeps.push(ms)
-        },
-      },
-      maxJobAttempts: 1,
-      now,
-      onError: (error) => errors.push(error),
-    })
-    const body = heapPage('task-1')
-    const response = await toRelayHandler(heap)({
-      headers: { 'heap-hash': heapHash('heap-secret', now(), body) },
-      body,
-    })
+    const response = await sendHeapPage(createHeap({ requestTimeoutMs: 50, maxRetries: 2 }))
     expect(response.status).toBe(200)
-    await heap.idle()
     expect(ld.received).toBe(3) // the first attempt and 2 retries, each abandoned after 50 ms
     expect(sleeps).toHaveLength(2)
     expect(errors).toHaveLength(1)
@@ -156,24 +165,7 @@ describe('bounded outbound calls', () => {
 
   it('a LaunchDarkly Retry-After beyond the longest wait fails the page without waiting', async () => {
     ld.script.push({ status: 429, headers: { 'retry-after': '3600' } })
-    const heap = createHeapWebhookHandler({
-      secret: 'heap-secret',
-      launchDarkly: {
-        accessToken: 'ld-token',
-        projectKey: 'web',
-        environmentKey: 'production',
-        baseUrl: ld.url,
-        sleep: async (ms) => {
-          sleeps.push(ms)
-        },
-      },
-      maxJobAttempts: 1,
-      now,
-      onError: (error) => errors.push(error),
-    })
-    const body = heapPage('task-1')
-    await toRelayHandler(heap)({ headers: { 'heap-hash': heapHash('heap-secret', now(), body) }, body })
-    await heap.idle()
+    await sendHeapPage(createHeap())
     expect(sleeps).toEqual([])
     expect(ld.calls.map((call) => call.status)).toEqual([429])
     expect(errors).toMatchObject([{ code: 'LAUNCHDARKLY_RATE_LIMITED' }])
@@ -181,21 +173,18 @@ describe('bounded outbound calls', () => {
 
   it("keeps one ConfigCat webhook's waits within deadlineMs, however often Segment fails", async () => {
     segment.script.push(...Array.from({ length: 10 }, () => ({ status: 500 })))
-    configCat = createConfigCatWebhookHandler({
-      signingKeys: ['signing-key'],
+    const relay = createConfigCat({
+      deadlineMs: 600,
       segment: {
         writeKey: 'write-key',
         host: segment.url,
         maxAttempts: 10,
-        sleep: async (ms) => {
+        sleep: async (ms: number) => {
           sleeps.push(ms)
         },
       },
-      deadlineMs: 600,
-      now,
-      onError: (error) => errors.push(error),
     })
-    const response = await toRelayHandler(configCat)(configCatDelivery(changeBody('one'), 'webhook-1'))
+    const response = await relay(configCatDelivery(changeBody('one'), 'webhook-1'))
     expect(response.status).toBe(503)
     expect(sleeps.reduce((total, ms) => total + ms, 0)).toBeLessThan(600)
     expect(segment.requests.length).toBe(sleeps.length + 1)

@@ -19,7 +19,6 @@ import {
   CONFIGCAT_WEBHOOK_BODY_TEMPLATE,
   type ConfigCatWebhookHandler,
   createConfigCatWebhookHandler,
-  createHeapWebhookHandler,
   createLaunchDarklySegments,
   LAUNCHDARKLY_API_VERSION,
   toRelayHandler,
@@ -143,25 +142,15 @@ describe('case 15: LD-API-Version', () => {
   })
 
   it('can pin another version, for tokens of an account that must stay on it', async () => {
-    const heap = createHeapWebhookHandler({
-      secret: 'secret',
-      launchDarkly: {
-        accessToken: 'ld-token',
-        projectKey: 'web',
-        environmentKey: 'production',
-        baseUrl: ld.url,
-        apiVersion: '20220603',
-      },
-      onError: () => {},
+    const segments = createLaunchDarklySegments({
+      accessToken: 'ld-token',
+      projectKey: 'web',
+      environmentKey: 'production',
+      baseUrl: ld.url,
+      apiVersion: '20220603',
     })
-    await heap.consume({
-      action: 'sync',
-      segmentKey: 's',
-      segmentName: 'S',
-      task: { id: 't', order: 1, page: 1, totalPages: 1 },
-      add: ['u'],
-      remove: [],
-    })
+    await segments.ensureSegment({ key: 's', name: 'S' })
+    await segments.updateContexts('s', { add: ['u'], remove: [] })
     expect(ld.calls.map((call) => call.apiVersion)).toEqual(['20220603', '20220603'])
   })
 

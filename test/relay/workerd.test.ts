@@ -81,33 +81,42 @@ describe('the handlers in workerd', () => {
       { event: 'Feature Flag Changed', properties: { config_id: 'ConfigId-w', details: 'f: off ➔ on' } },
     ])
 
+    // A second change, in a later request: nothing of the first request's I/O is reused.
+    const next = body.replace('f: off ➔ on', 'f: on ➔ off')
+    const nextHeaders = {
+      ...headers,
+      'x-configcat-webhook-signature-v1': signConfigCat('signing-key', 'id-1', timestamp, next),
+    }
+    expect((await post('/webhooks/configcat', nextHeaders, next)).status).toBe(200)
+    expect(segment.accepted.size).toBe(2)
+
     const forged = await post('/webhooks/configcat', headers, `${body} `)
     expect(forged.status).toBe(401)
     const tooBig = await post('/webhooks/configcat', headers, 'x'.repeat(65 * 1024))
     expect(tooBig.status).toBe(413)
   })
 
-  it('Heap → LaunchDarkly: answers, then applies the page through waitUntil', async () => {
-    const body = JSON.stringify({
-      action_type: 'segment.users.sync',
-      data: {
-        segment: { id: 77, name: 'Edge' },
-        sync_info: { page_number: 1, total_pages: 1, sync_task_id: 'edge-task' },
-        add: [{ id: 'u1' }, { id: 'u2' }],
-      },
-    })
-    const response = await post(
-      '/webhooks/heap',
-      { 'heap-hash': heapHash('heap-secret', Date.now(), body) },
-      body,
-    )
-    expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ ok: true, segmentKey: 'heap-77', queued: true })
+  it('Heap → LaunchDarkly: answers, then applies the pages of several requests through waitUntil', async () => {
+    const page = (pageNumber: number, ids: string[]) =>
+      JSON.stringify({
+        action_type: 'segment.users.sync',
+        data: {
+          segment: { id: 77, name: 'Edge' },
+          sync_info: { page_number: pageNumber, total_pages: 2, sync_task_id: 'edge-task' },
+          add: ids.map((id) => ({ id })),
+        },
+      })
+    const send = (body: string) =>
+      post('/webhooks/heap', { 'heap-hash': heapHash('heap-secret', Date.now(), body) }, body)
+    const answers = await Promise.all([send(page(1, ['u1', 'u2'])), send(page(2, ['u3']))])
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200])
+    expect(await answers[0]?.json()).toEqual({ ok: true, segmentKey: 'heap-77', queued: true })
     await worker.dispatchFetch('http://relay.example/idle')
     expect(ld.calls.map((call) => `${call.method} ${call.status} ${call.apiVersion}`)).toEqual([
       'POST 201 20240415',
       'POST 204 20240415',
+      'POST 204 20240415',
     ])
-    expect(ld.members('web', 'production', 'heap-77')).toEqual(new Set(['u1', 'u2']))
+    expect(ld.members('web', 'production', 'heap-77')).toEqual(new Set(['u1', 'u2', 'u3']))
   })
 })

@@ -142,6 +142,7 @@ export class RelayStoreError extends RelayError {
     super('STORE_UNAVAILABLE', message, options)
   }
 }
+
 /**
  * Another attempt at the same webhook delivery is still running (here or on another
  * instance). Handlers answer 503: the sender's retry finds the delivery done, or, if the

@@ -160,8 +160,9 @@ export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): He
 
       // Cheap early refusal; the consumer checks again, atomically, before applying.
       const stored = await store.get(markKey(segmentKey))
-      if (stored && isNewerMark(decodeMark(stored), { order, id: taskId })) {
-        onError(new OutOfOrderSyncError(segmentKey, taskId, decodeMark(stored).id))
+      const newer = stored === undefined ? undefined : decodeMark(stored)
+      if (newer && isNewerMark(newer, { order, id: taskId })) {
+        onError(new OutOfOrderSyncError(segmentKey, taskId, newer.id))
         return jsonResponse(200, { ok: true, segmentKey, skipped: 'out-of-order' })
       }
 
