@@ -189,6 +189,14 @@ describe('case 10: configuration is checked at construction, and callers never s
         /deadlineMs/,
       ],
       [() => createRedisRelayStore({ commandTimeoutMs: -1 }), /commandTimeoutMs/],
+      [
+        () => createHeapWebhookHandler({ secret: 's', launchDarkly: undefined as never }),
+        /options\.launchDarkly is missing/,
+      ],
+      [
+        () => createConfigCatWebhookHandler({ signingKeys: ['k'], segment: undefined as never }),
+        /options\.segment is missing/,
+      ],
     ]
     for (const [create, message] of attempts) {
       expect(create).toThrow(RelayConfigurationError)

@@ -16,6 +16,16 @@ export function requireText(value: unknown, owner: string, option: string, varia
 }
 
 /**
+ * Checks that an object option is present.
+ *
+ * @throws {RelayConfigurationError} when it is missing.
+ */
+export function requireObject<T extends object>(value: T | undefined, owner: string, option: string): T {
+  if (typeof value === 'object' && value !== null) return value
+  throw new RelayConfigurationError(`${owner}: options.${option} is missing.`)
+}
+
+/**
  * Checks a list of secrets (primary and, while rotating, secondary): at least one non-empty string.
  *
  * @throws {RelayConfigurationError} otherwise.

@@ -1,4 +1,4 @@
-import { positiveNumber, requireSecrets, requireText } from '../config/requireOption'
+import { positiveNumber, requireObject, requireSecrets, requireText } from '../config/requireOption'
 import { errorResponse } from '../http/errorResponse'
 import { jsonResponse } from '../http/jsonResponse'
 import { readBodyBytes } from '../http/readBody'
@@ -87,7 +87,8 @@ export function createConfigCatWebhookHandler(
   options: ConfigCatWebhookHandlerOptions,
 ): ConfigCatWebhookHandler {
   const signingKeys = requireSecrets(options.signingKeys, OWNER, 'signingKeys', 'CONFIGCAT_SIGNING_KEY')
-  const segment = 'track' in options.segment ? options.segment : createSegment(options.segment)
+  const segmentOption = requireObject(options.segment, OWNER, 'segment')
+  const segment = 'track' in segmentOption ? segmentOption : createSegment(segmentOption)
   const resolveProduct = productResolver(options)
   const maxBodyBytes = positiveNumber(options.maxBodyBytes, OWNER, 'maxBodyBytes', 64 * 1024)
   const deadlineMs = positiveNumber(options.deadlineMs, OWNER, 'deadlineMs', 20_000)
@@ -96,8 +97,13 @@ export function createConfigCatWebhookHandler(
   const onError = options.onError ?? ((error: unknown) => console.error(error))
   const inFlight = new Map<string, Promise<Record<string, unknown>>>()
 
-  const deliver = async (change: ConfigCatChange, scope: string, bodyHash: string, timestamp: number) => {
-    const budget = createRetryBudget(deadlineMs)
+  const deliver = async (
+    change: ConfigCatChange,
+    scope: string,
+    bodyHash: string,
+    timestamp: number,
+    budget: RetryBudget,
+  ) => {
     const start = await deliveries.begin(scope, bodyHash)
     if (start.duplicate) return { ok: true, messageId: start.messageId, duplicate: true }
     try {
@@ -139,6 +145,8 @@ export function createConfigCatWebhookHandler(
   }
 
   const handler: RelayFetchHandler = async (request) => {
+    // The whole webhook, from the first byte read, is within deadlineMs.
+    const budget = createRetryBudget(deadlineMs)
     try {
       const bytes = await readBodyBytes(request, maxBodyBytes)
       const delivery = await verifyConfigCatSignature({
@@ -154,7 +162,9 @@ export function createConfigCatWebhookHandler(
       const key = `${scope}:${bodyHash}`
       let outcome = inFlight.get(key)
       if (!outcome) {
-        outcome = deliver(change, scope, bodyHash, delivery.timestamp).finally(() => inFlight.delete(key))
+        outcome = deliver(change, scope, bodyHash, delivery.timestamp, budget).finally(() =>
+          inFlight.delete(key),
+        )
         inFlight.set(key, outcome)
       }
       return jsonResponse(200, await outcome)

@@ -1,4 +1,4 @@
-import { positiveNumber, requireSecrets, requireText } from '../config/requireOption'
+import { positiveNumber, requireObject, requireSecrets, requireText } from '../config/requireOption'
 import { DeliveryInProgressError, OutOfOrderSyncError, QueueUnavailableError, RelayError } from '../errors'
 import { errorResponse } from '../http/errorResponse'
 import { jsonResponse } from '../http/jsonResponse'
@@ -197,8 +197,9 @@ export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): He
 }
 
 function launchDarklySegments(
-  options: LaunchDarklySegments | LaunchDarklySegmentsOptions,
+  option: LaunchDarklySegments | LaunchDarklySegmentsOptions | undefined,
 ): LaunchDarklySegments {
+  const options = requireObject(option, OWNER, 'launchDarkly')
   if ('updateContexts' in options) return options
   requireText(options.accessToken, OWNER, 'launchDarkly.accessToken', 'LD_ACCESS_TOKEN')
   requireText(options.projectKey, OWNER, 'launchDarkly.projectKey')
