@@ -53,6 +53,9 @@ export async function readSyncState(path: string, target: SyncTarget): Promise<S
         cause: error,
       })
     }
+    if (!Array.isArray(chunk?.add) || !Array.isArray(chunk?.remove)) {
+      throw new RelayError('STATE_FILE_INVALID', `${journalPath(path)} line ${index + 1} is not a chunk.`)
+    }
     for (const key of chunk.add) members.add(key)
     for (const key of chunk.remove) members.delete(key)
   })
