@@ -23,19 +23,17 @@ type Loaded = Extract<SegmentSource, PromiseLike<unknown>>
 const loading = new Map<string, Loaded>()
 
 function load(writeKey: string, settings?: Record<string, unknown>, options?: Record<string, unknown>) {
-  let analytics = loading.get(writeKey)
-  if (!analytics) {
-    const started: Loaded = import('@segment/analytics-next').then(({ AnalyticsBrowser }) =>
-      AnalyticsBrowser.load({ writeKey, ...settings }, options),
-    )
-    // A failed import or load (offline, blocked chunk, settings down) is not kept: the next need retries.
-    started.then(undefined, () => {
-      if (loading.get(writeKey) === started) loading.delete(writeKey)
-    })
-    loading.set(writeKey, started)
-    analytics = started
-  }
-  return analytics
+  const existing = loading.get(writeKey)
+  if (existing) return existing
+  const started: Loaded = import('@segment/analytics-next').then(({ AnalyticsBrowser }) =>
+    AnalyticsBrowser.load({ writeKey, ...settings }, options),
+  )
+  // A failed import or load (offline, blocked chunk, settings down) is not kept: the next need retries.
+  started.then(undefined, () => {
+    if (loading.get(writeKey) === started) loading.delete(writeKey)
+  })
+  loading.set(writeKey, started)
+  return started
 }
 
 /**
