@@ -70,10 +70,20 @@ describe('segment, heap and tracking are read once: a change warns once in devel
     expect(warnings()).toEqual([])
   })
 
-  it('says nothing in production builds', () => {
+  it('says nothing in production builds (the hook is chosen when the module loads)', async () => {
     vi.stubEnv('NODE_ENV', 'production')
-    const { rerender } = render(view({ tracking: { dedupe: 'session', consent: false } }))
-    rerender(view({ tracking: { dedupe: 'page', consent: false } }))
+    vi.resetModules()
+    const production = await import('@flagbridge/react')
+    const { rerender } = render(
+      <production.FlagBridgeProvider tracking={{ dedupe: 'session', consent: false }}>
+        <p>app</p>
+      </production.FlagBridgeProvider>,
+    )
+    rerender(
+      <production.FlagBridgeProvider tracking={{ dedupe: 'page', consent: false }}>
+        <p>app</p>
+      </production.FlagBridgeProvider>,
+    )
     expect(warnings()).toEqual([])
   })
 

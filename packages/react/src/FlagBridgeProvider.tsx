@@ -13,7 +13,7 @@ import { type ComponentType, type ReactNode, useEffect, useState } from 'react'
 import { FlagBridgeContext } from './FlagBridgeContext'
 import { type SegmentConfig, segmentSource } from './segmentLoader'
 import { useBridgeProps } from './useBridgeProps'
-import { readOnceTracking, useReadOncePropsWarning } from './useReadOncePropsWarning'
+import { useReadOncePropsWarning } from './useReadOncePropsWarning'
 import type { ConfigCatConfig } from './vendors/configCatConfig'
 import type { LaunchDarklyConfig } from './vendors/launchDarklyConfig'
 import { VendorBoundary } from './vendors/VendorBoundary'
@@ -101,11 +101,7 @@ export function FlagBridgeProviderWith(props: FlagBridgeProviderProps & { bindin
     return created
   })
   useBridgeProps(bridge, { user, routing, consent: tracking?.consent, onError })
-  useReadOncePropsWarning('FlagBridgeProvider', {
-    segment,
-    heap: heap !== undefined,
-    ...readOnceTracking(tracking),
-  })
+  useReadOncePropsWarning('FlagBridgeProvider', { segment, heap: heap !== undefined }, tracking)
   const noVendor = !configcat && !launchdarkly
   useEffect(() => {
     if (noVendor && process.env.NODE_ENV !== 'production') {

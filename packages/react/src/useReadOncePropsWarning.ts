@@ -21,19 +21,23 @@ function isSameValue(a: unknown, b: unknown): boolean {
   return [...keys].every((key) => isSameValue(a[key], b[key]))
 }
 
-/**
- * Props a provider reads once, when it mounts (as `ConfigCatProvider` reads its options): a later
- * change would be ignored silently, so development builds warn, once per prop and provider,
- * naming the prop and the fix (a new `key` remounts the provider with it). `props` maps each
- * prop's name (`segment`, `tracking.dedupe`) to its value; values are compared as
- * {@link isSameValue} says, so inline objects equal to the first ones don't warn.
- */
-export function useReadOncePropsWarning(component: string, props: Record<string, unknown>) {
+/** `tracking` as read-once props (`tracking.dedupe`, …): every option but `consent`, which is followed. */
+function readOnceTracking(tracking: object | undefined): Record<string, unknown> {
+  const props: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(tracking ?? {}))
+    if (name !== 'consent') props[`tracking.${name}`] = value
+  return props
+}
+
+function useReadOncePropsWarningInDevelopment(
+  component: string,
+  readOnce: Record<string, unknown>,
+  tracking: object | undefined,
+) {
+  const props = { ...readOnce, ...readOnceTracking(tracking) }
   const initial = useRef(props)
-  const warned = useRef<Set<string>>(undefined)
+  const warned = useRef(new Set<string>())
   useEffect(() => {
-    if (process.env.NODE_ENV === 'production') return
-    warned.current ??= new Set()
     const names = new Set([...Object.keys(initial.current), ...Object.keys(props)])
     for (const name of names) {
       if (warned.current.has(name) || isSameValue(initial.current[name], props[name])) continue
@@ -45,10 +49,13 @@ export function useReadOncePropsWarning(component: string, props: Record<string,
   })
 }
 
-/** `tracking` as read-once props (`tracking.dedupe`, …): every option but `consent`, which is followed. */
-export function readOnceTracking(tracking: object | undefined): Record<string, unknown> {
-  const props: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(tracking ?? {}))
-    if (name !== 'consent') props[`tracking.${name}`] = value
-  return props
-}
+/**
+ * Props a provider reads once, when it mounts (as `ConfigCatProvider` reads its options): a later
+ * change would be ignored silently, so development builds warn, once per prop and provider,
+ * naming the prop and the fix (a new `key` remounts the provider with it). `readOnce` maps each
+ * prop's name (`segment`) to its value, and every `tracking` option but `consent` counts too
+ * (`tracking.dedupe`); values are compared as {@link isSameValue} says, so inline objects equal
+ * to the first ones don't warn. Production builds get a hook that does nothing, and none of this code.
+ */
+export const useReadOncePropsWarning: typeof useReadOncePropsWarningInDevelopment =
+  process.env.NODE_ENV === 'production' ? () => {} : useReadOncePropsWarningInDevelopment

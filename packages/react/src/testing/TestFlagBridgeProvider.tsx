@@ -13,7 +13,7 @@ import { type ReactNode, useRef, useState } from 'react'
 import { FlagBridgeContext } from '../FlagBridgeContext'
 import { useBridgeProps } from '../useBridgeProps'
 import { useIsomorphicLayoutEffect } from '../useIsomorphicLayoutEffect'
-import { readOnceTracking, useReadOncePropsWarning } from '../useReadOncePropsWarning'
+import { useReadOncePropsWarning } from '../useReadOncePropsWarning'
 import { useValueMemo } from '../useValueMemo'
 import type { EventRecorder } from './createEventRecorder'
 
@@ -96,7 +96,7 @@ export function TestFlagBridgeProvider({
     return { bridge, vendors }
   })
   useBridgeProps(bridge, { user, routing, consent: tracking?.consent, onError })
-  useReadOncePropsWarning('TestFlagBridgeProvider', readOnceTracking(tracking))
+  useReadOncePropsWarning('TestFlagBridgeProvider', {}, tracking)
 
   const current = useValueMemo(perVendor(flags))
   const applied = useRef(current)
