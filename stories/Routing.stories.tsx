@@ -13,8 +13,10 @@ interface RoutingArgs {
 
 /**
  * Which vendor serves a key: `options.source`, else `routing.flags[key]`, else the vendor
- * that knows the key, else `routing.default`. `checkout-copy` and `shared-copy` exist in
- * both vendors with different values; `configcat-only` only in ConfigCat.
+ * that knows the key (both: `routing.default`), else `routing.default`. A key once shown stays
+ * with its vendor for the page, so a vendor that finishes loading later never takes it over.
+ * `checkout-copy` and `shared-copy` exist in both vendors with different values;
+ * `configcat-only` only in ConfigCat.
  */
 const meta: Meta<RoutingArgs> = {
   title: 'FlagBridge/Routing',
@@ -80,8 +82,6 @@ export const Precedence: StoryObj<RoutingArgs> = {
       ['checkout-copy, routed', 'configcat', '"Pay now (ConfigCat)"'],
       // An explicit source beats routing.flags.
       ['checkout-copy, source launchdarkly', 'launchdarkly', '"Pay now (LaunchDarkly)"'],
-      // Both know it, nothing pins it: routing.default.
-      ['shared-copy, routed', 'launchdarkly', '"Shared (LaunchDarkly)"'],
       // Only ConfigCat knows it: ConfigCat, whatever the default.
       ['configcat-only, routed', 'configcat', '"Only ConfigCat has me"'],
     ]
@@ -89,7 +89,15 @@ export const Precedence: StoryObj<RoutingArgs> = {
       await waitFor(() => expect(card(name).getByTestId('value')).toHaveTextContent(value))
       await expect(card(name).getByTestId('source')).toHaveTextContent(source)
     }
-    // The same key from two vendors is two exposures, each with its provider.
+    // Both know shared-copy and nothing pins it: routing.default (LaunchDarkly) when both are ready,
+    // else the vendor that knew it first. Either way it never changes vendor once shown.
+    const shared = card('shared-copy, routed')
+    await waitFor(() => expect(shared.getByTestId('value')).not.toHaveTextContent('""'))
+    const sharedSource = shared.getByTestId('source').textContent as FlagProvider
+    const sharedValue = sharedSource === 'launchdarkly' ? 'Shared (LaunchDarkly)' : 'Shared (ConfigCat)'
+    await expect(shared.getByTestId('value')).toHaveTextContent(sharedValue)
+
+    // The same key from two vendors is two exposures, each with its provider; shared-copy once.
     const demo = loaded.demo as Demo
     const sent = () =>
       demo.received
@@ -99,13 +107,11 @@ export const Precedence: StoryObj<RoutingArgs> = {
       'checkout-copy@configcat',
       'checkout-copy@launchdarkly',
       'configcat-only@configcat',
-      'shared-copy@launchdarkly',
+      `shared-copy@${sharedSource}`,
     ]
-    await waitFor(() => expect(sent()).toEqual(expect.arrayContaining(expected)))
-    // While LaunchDarkly is still loading, only ConfigCat knows shared-copy and serves it:
-    // that exposure is real too. Nothing else may be sent.
-    expect(sent().filter((item) => !expected.includes(item))).toEqual(
-      sent().includes('shared-copy@configcat') ? ['shared-copy@configcat'] : [],
-    )
+    await waitFor(() => expect([...sent()].sort()).toEqual([...expected].sort()))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await expect(shared.getByTestId('source')).toHaveTextContent(sharedSource)
+    expect([...sent()].sort()).toEqual([...expected].sort())
   },
 }

@@ -61,7 +61,8 @@ function defaultSignature(value: unknown): string {
  *
  * Routing never depends on who is still loading: a vendor "knows" the keys it had when it was
  * last ready (a vendor loading or identifying keeps its earlier answer), and a key once served
- * by a vendor stays with that vendor for the page while it still knows the key. Server
+ * by a vendor stays with that vendor for the page while it still knows the key. A key nobody
+ * knows yet waits (as loading) for a vendor still on its first load. Server
  * snapshots (and the hydrating render) route from what both sides know: bootstrapped flags.
  *
  * @example
@@ -86,6 +87,8 @@ export function createFlagStore(
   const overrides = new Map<string, FlagOverride>()
   /** What each vendor knew when it was last ready, and whether it has changed since. */
   const knownKeys: Partial<Record<FlagProvider, { keys: Set<string>; stale: boolean }>> = {}
+  /** Vendors that have been ready at least once on this page. */
+  const everReady = new Set<FlagProvider>()
   /** The vendor that served each unrouted key on this page: it keeps the key. */
   const servedBy = new Map<string, FlagProvider>()
   let routing: RoutingOptions = options.routing ?? {}
@@ -119,6 +122,7 @@ export function createFlagStore(
       }
       known = { keys, stale: isLoading(vendor) }
       knownKeys[provider] = known
+      if (!known.stale) everReady.add(provider)
     }
     return known.keys.has(key)
   }
@@ -140,6 +144,13 @@ export function createFlagStore(
       : PROVIDERS
     for (const provider of preferred) {
       if (knows(provider, key, server)) return { provider, inferred: true }
+    }
+    // Nobody knows it yet: a vendor still on its first load may (its flags read as loading).
+    if (!server) {
+      const first = preferred.find(
+        (provider) => vendors[provider] && !everReady.has(provider) && isLoading(vendors[provider]!),
+      )
+      if (first) return { provider: first, inferred: true }
     }
     return { provider: routing.default ?? PROVIDERS.find((provider) => vendors[provider]), inferred: false }
   }

@@ -49,7 +49,9 @@ export type LaunchDarklyInspector =
 export function createLaunchDarklyInspectors() {
   const listeners = new Set<(evaluation: SdkEvaluation) => void>()
   const detailListeners = new Set<() => void>()
-  let details: Map<string, LaunchDarklyDetail> | undefined
+  const details = new Map<string, LaunchDarklyDetail>()
+  /** LaunchDarkly reported its whole flag set (not just one patched flag). */
+  let complete = false
   let muted = 0
   const detailsChanged = () => {
     for (const listener of [...detailListeners]) listener()
@@ -76,7 +78,9 @@ export function createLaunchDarklyInspectors() {
       name: 'flagbridge-details',
       synchronous: true,
       method(all) {
-        details = new Map(Object.entries(all))
+        details.clear()
+        for (const [key, detail] of Object.entries(all)) details.set(key, detail)
+        complete = true
         detailsChanged()
       },
     },
@@ -85,7 +89,6 @@ export function createLaunchDarklyInspectors() {
       name: 'flagbridge-detail',
       synchronous: true,
       method(key, detail) {
-        details ??= new Map()
         details.set(key, detail)
         detailsChanged()
       },
@@ -96,9 +99,9 @@ export function createLaunchDarklyInspectors() {
     /** The `flag-used` inspector alone. */
     inspector,
     /** A flag's detail as LaunchDarkly last reported it; `undefined` before any report (bootstrap). */
-    detail: (key: string): LaunchDarklyDetail | undefined => details?.get(key),
-    /** Whether LaunchDarkly has reported its flags through the details inspectors yet. */
-    hasDetails: () => details !== undefined,
+    detail: (key: string): LaunchDarklyDetail | undefined => details.get(key),
+    /** Whether LaunchDarkly has reported its whole flag set yet (then a key it didn't report is unknown). */
+    hasDetails: () => complete,
     /** Hears about every details report. */
     subscribeDetails(listener: () => void) {
       detailListeners.add(listener)
