@@ -369,3 +369,73 @@ describe('failures are reported when they happen, whether or not a flag is read'
     }
   })
 })
+
+describe('a Segment instance that rejects', () => {
+  it('8. every method returning a rejected promise: failures reported, no unhandled rejection, sign-out included', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const rejecting = {
+        track: () => Promise.reject(new Error('track refused')),
+        identify: () => Promise.reject(new Error('identify refused')),
+        reset: () => Promise.reject(new Error('reset refused')),
+        // Persisted as someone else, so the page starts with a reset too.
+        user: () => ({ id: () => 'someone-else', anonymousId: () => 'anon' }),
+      }
+      const onError = vi.fn()
+      let api: ReturnType<typeof useFlagBridge> | undefined
+      function Grab() {
+        api = useFlagBridge()
+        return null
+      }
+      render(
+        <TestFlagBridgeProvider flags={{}} onError={onError}>
+          <FlagBridgeProvider
+            configcat={{
+              sdkKey: configCatSdkKey(),
+              options: configCatOffline({ beta: { t: 0, v: { b: true }, i: 'beta-on' } }).options,
+            }}
+            segment={{ analytics: rejecting }}
+            user={{ id: 'u1' }}
+            tracking={{ dedupe: 'page' }}
+            onError={onError}
+          >
+            <Show flag="beta" />
+            <Grab />
+          </FlagBridgeProvider>
+        </TestFlagBridgeProvider>,
+      )
+      await act(async () => {
+        await api!.reset()
+      })
+      await act(() => new Promise((resolve) => setTimeout(resolve, 50)))
+      expect(unhandled).toEqual([])
+      expect(
+        onError.mock.calls.map(([error]) => error.message.replace(/^\[flagbridge\] /, '')).sort(),
+      ).toEqual([
+        // u1's exposure, then the anonymous visitor's after sign-out: each send is reported.
+        'segment Feature Flag Evaluated failed: track refused',
+        'segment Feature Flag Evaluated failed: track refused',
+        'segment could not reconcile its identity: reset refused',
+        'segment identify failed: identify refused',
+        'segment reset failed: reset refused',
+      ])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+
+  it('13. an empty write key: INVALID_OPTIONS, reported at once, nothing loaded', async () => {
+    const onError = vi.fn()
+    render(
+      <FlagBridgeProvider segment={{ writeKey: '' }} onError={onError}>
+        <Show flag="beta" />
+      </FlagBridgeProvider>,
+    )
+    await waitFor(() => expect(onError.mock.calls.map(([error]) => error.code)).toContain('INVALID_OPTIONS'))
+    expect(onError.mock.calls.find(([error]) => error.code === 'INVALID_OPTIONS')![0].message).toBe(
+      '[flagbridge] segment.writeKey must be your source\'s write key, got "": nothing is sent to Segment.',
+    )
+  })
+})

@@ -43,9 +43,10 @@ export interface AnalyticsDestination {
   /**
    * Makes the tool's persisted identity agree with `user` before the page's first call reaches
    * it: a visitor who signed out elsewhere (server logout, expired session) must not carry the
-   * previous user's id. Returns `true` when it reset the tool. Called once per page, when ready.
+   * previous user's id. Returns (or resolves to) `true` when it reset the tool. Called once per
+   * page, when ready.
    */
-  reconcile?(user: FlagBridgeUser | undefined): boolean
+  reconcile?(user: FlagBridgeUser | undefined): boolean | PromiseLike<boolean>
   /**
    * Starts loading the tool (Segment's settings and scripts, looking for heap.js). The tracker
    * calls it once, when the bridge is connected and consent is given: before that, a destination

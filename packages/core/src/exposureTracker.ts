@@ -138,18 +138,25 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     outbox.reconciled = true
     const owner = outbox.queue[0] ? outbox.queue[0].user : user
     const { destination } = outbox
-    try {
-      if (destination.reconcile?.(owner))
-        log.add({
-          destination: destination.name,
-          name: 'reset',
-          payload: { reason: 'the persisted identity belonged to another visitor' },
-          flagKey: undefined,
-          status: 'sent',
-          error: undefined,
-        })
-    } catch (cause) {
+    const logReset = (reset: boolean) => {
+      if (!reset) return
+      log.add({
+        destination: destination.name,
+        name: 'reset',
+        payload: { reason: 'the persisted identity belonged to another visitor' },
+        flagKey: undefined,
+        status: 'sent',
+        error: undefined,
+      })
+    }
+    const failed = (cause: unknown) =>
       report(destinationError(outbox, 'could not reconcile its identity', cause))
+    try {
+      const reset = destination.reconcile?.(owner) ?? false
+      if (isThenable(reset)) reset.then(logReset, failed)
+      else logReset(reset)
+    } catch (cause) {
+      failed(cause)
     }
   }
 

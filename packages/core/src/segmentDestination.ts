@@ -140,8 +140,9 @@ export function createSegmentDestination(
       // analytics-next keeps the userId in a cookie and localStorage (ajs_user_id) across pages.
       const persisted = persistedUserId()
       if (persisted === undefined || persisted === user?.id) return false
-      analytics!.reset()
-      return true
+      const reset = analytics!.reset()
+      // An app's instance may answer with a promise: its rejection is a failure, never unhandled.
+      return isThenable(reset) ? Promise.resolve(reset).then(() => true) : true
     },
     send(call) {
       if (!analytics) throw new Error('Segment is not loaded yet')
@@ -149,8 +150,7 @@ export function createSegmentDestination(
         case 'identify':
           return failedDelivery(analytics.identify(call.user.id, publicTraits(call.user)))
         case 'reset':
-          analytics.reset()
-          return
+          return analytics.reset()
         case 'link':
           return
         case 'track': {

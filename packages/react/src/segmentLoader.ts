@@ -1,4 +1,4 @@
-import type { SegmentSource } from '@flagbridge/core'
+import { FlagBridgeError, type SegmentSource } from '@flagbridge/core'
 
 /** `segment` prop: a write key to load analytics-next with, or an instance the app already has. */
 export type SegmentConfig =
@@ -43,5 +43,12 @@ function load(writeKey: string, settings?: Record<string, unknown>, options?: Re
 export function segmentSource(config: SegmentConfig): SegmentSource {
   if ('analytics' in config) return config.analytics
   const { writeKey, settings, options } = config
+  if (typeof writeKey !== 'string' || writeKey.trim() === '')
+    return () => {
+      throw new FlagBridgeError(
+        'INVALID_OPTIONS',
+        `segment.writeKey must be your source's write key, got ${JSON.stringify(writeKey) ?? String(writeKey)}: nothing is sent to Segment.`,
+      )
+    }
   return () => load(writeKey, settings, options)
 }
