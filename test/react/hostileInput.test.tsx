@@ -439,3 +439,31 @@ describe('a Segment instance that rejects', () => {
     )
   })
 })
+
+describe('what already behaved keeps behaving', () => {
+  it('unicode, __proto__ and constructor keys are flags like any other; 100 user switches attribute every event right', () => {
+    const recorder = createEventRecorder()
+    const onError = vi.fn()
+    function Flags() {
+      const unicode = useTrackedFlag('ünïcødé-🚩', false)
+      const proto = useTrackedFlag('__proto__', false)
+      const ctor = useTrackedFlag('constructor', false)
+      return <p data-testid="keys">{[unicode.value, proto.value, ctor.value].join(' ')}</p>
+    }
+    const flags = JSON.parse('{"ünïcødé-🚩": true, "__proto__": true, "constructor": true}')
+    const view = (id: string) => (
+      <TestFlagBridgeProvider flags={flags} user={{ id }} recorder={recorder} onError={onError}>
+        <Flags />
+      </TestFlagBridgeProvider>
+    )
+    const { rerender } = render(view('user-0'))
+    expect(screen.getByTestId('keys').textContent).toBe('true true true')
+    for (let index = 1; index < 100; index++) rerender(view(`user-${index}`))
+    expect(onError).not.toHaveBeenCalled()
+    // Every track carries the user it was evaluated for, as Segment would stamp it.
+    const tracks = recorder.tracks()
+    expect(tracks).toHaveLength(300)
+    for (const [index, event] of tracks.entries()) expect(event.userId).toBe(`user-${Math.floor(index / 3)}`)
+    expect(recorder.identifies().at(-1)).toMatchObject({ userId: 'user-99' })
+  })
+})
