@@ -41,7 +41,8 @@ export interface DemoSetup {
   /** The user the story starts with, for LaunchDarkly's offline bootstrap. */
   initialUserId?: string
   /** Seconds LaunchDarkly waits for flags before reporting an error. */
-  launchDarklyTimeout?: number
+  /** LaunchDarkly's wait for its first flags, in ms. */
+  launchDarklyTimeoutMs?: number
 }
 
 const silentLogger = { debug() {}, info() {}, warn() {}, error() {} }
@@ -111,7 +112,7 @@ export async function createDemo(mode: VendorMode, setup: DemoSetup) {
   let launchdarkly: LaunchDarklyConfig | undefined
   let segment: SegmentConfig
   const logger = createConsoleLogger(LogLevel.Off)
-  const timeout = setup.launchDarklyTimeout ?? (state.faults?.launchdarkly === 'slow' ? 60 : 3)
+  const timeoutMs = setup.launchDarklyTimeoutMs ?? (state.faults?.launchdarkly === 'slow' ? 60_000 : 3_000)
 
   if (runtime === 'stand-in') {
     await standIn('', state)
@@ -132,7 +133,7 @@ export async function createDemo(mode: VendorMode, setup: DemoSetup) {
           diagnosticOptOut: true,
           logger: silentLogger,
         },
-        timeout,
+        timeoutMs,
       }
     segment = { writeKey: project, settings: { cdnURL: `${origin}${STAND_IN_PREFIX}/segment-cdn` } }
     received.pollSegment(
@@ -165,7 +166,7 @@ export async function createDemo(mode: VendorMode, setup: DemoSetup) {
           diagnosticOptOut: true,
           logger: silentLogger,
         },
-        timeout,
+        timeoutMs,
       }
     segment = {
       writeKey: project,

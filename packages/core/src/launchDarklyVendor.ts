@@ -31,6 +31,8 @@ export interface LaunchDarklyVendorOptions {
   /** Flags to serve before (or, on the server, instead of) the client. */
   bootstrap?: LaunchDarklyBootstrap | undefined
   /** How long to wait for the client's first flags before reporting an error, in ms. */
+  timeoutMs?: number | undefined
+  /** @deprecated The same wait, in milliseconds too: use `timeoutMs`. */
   timeout?: number | undefined
   /**
    * The inspectors the client was created with ({@link createLaunchDarklyInspectors}): flags are
@@ -67,7 +69,8 @@ export function createLaunchDarklyVendor(
   client: LaunchDarklyClientLike | undefined,
   options: LaunchDarklyVendorOptions = {},
 ): LaunchDarklyVendor {
-  const { bootstrap, timeout = 5_000 } = options
+  const { bootstrap } = options
+  const timeout = options.timeoutMs ?? options.timeout ?? 5_000
   // Without the client's own inspectors, nothing reports details: reads use variationDetail().
   const inspectors = options.flagUsed
   const flagUsed = inspectors ?? createLaunchDarklyInspectors()

@@ -70,7 +70,7 @@ export function getLaunchDarklyClient(
     ready: client.waitUntilReady().then(() => client),
     vendor: createLaunchDarklyVendor(client, {
       bootstrap: bootstrapOf(options),
-      timeout: timeoutMs,
+      timeoutMs,
       flagUsed: inspectors,
       // Trusted until the client says which context it has processed (getContext()).
       context,
