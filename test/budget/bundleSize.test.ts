@@ -36,15 +36,19 @@ const byName = (name: string) => {
 const over = (result: Measured) =>
   `${result.name} is ${result.gzip} B min+gzip, over its ${result.budget} B budget:\n${formatTable(results)}`
 
-// DESIGN.md's target for the main entry and for @flagbridge/core is 6 kB; today they measure
-// 11.75 kB and 10.12 kB (BENCHMARKS.md, "What 6 kB would take"), so that target waits on a product decision (issue 7).
+// DESIGN.md's target for the main entry's critical path is 6 kB (issue 16); today the whole entry
+// measures 16.2 kB and core 13.8 kB.
 // Until it is met or restated these ceilings stop the sizes from growing unnoticed: a change that
 // must add bytes raises them in the same commit and says why; one that saves bytes lowers them.
 const DESIGN_TARGET = 6_000
-// Raised from 11,760 / 10,150 by the attribution work (issue 12): identify serialized per
-// LaunchDarkly client with retries and context checks, destinations reconciling persisted
-// identities, Heap event properties kept per identity, the ledger stored per identity.
-const CEILING = { '@flagbridge/react': 13_350, '@flagbridge/core': 11_720 } as const
+// Raised from 11,760 / 10,150 by the correctness work of issues 12, 13 and 19, which came first:
+// identify serialized per LaunchDarkly client with retries and context checks, one client per user,
+// LaunchDarkly read through its inspectors, destinations reconciling persisted identities, Heap
+// event properties kept per identity, the ledger stored per identity, routing that remembers what
+// each vendor knew, vendor error boundaries, lazy Segment loading under consent, and one boundary
+// that checks every option. Issue 16 brings the critical path back down (code splitting, production
+// message texts); until then these ceilings stop further growth.
+const CEILING = { '@flagbridge/react': 16_200, '@flagbridge/core': 13_780 } as const
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   it('@flagbridge/react main entry, with @flagbridge/core bundled in, does not grow (6 kB target open)', () => {
