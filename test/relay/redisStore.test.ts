@@ -53,7 +53,6 @@ async function connectStore(url = redis.url): Promise<RedisRelayStore> {
   const store = createRedisRelayStore({
     url,
     keyPrefix: `test-${prefix}:`,
-    commandTimeoutMs: 200,
     onError: () => {}, // reconnect noise while Redis is down
   })
   stores.push(store)
@@ -148,7 +147,7 @@ describe('several instances sharing Redis', () => {
   it('a claim left by an instance that died while acknowledging expires; then the page is taken, once', async () => {
     let enqueued = false
     const dying = heapInstance(await connectStore(), {
-      claimTtlMs: 300,
+      claimTtlMs: 1500,
       // The instance dies after claiming the page: its enqueue never returns.
       queue: {
         enqueue: () => {
@@ -157,7 +156,7 @@ describe('several instances sharing Redis', () => {
         },
       },
     })
-    const survivor = heapInstance(await connectStore(), { claimTtlMs: 300 })
+    const survivor = heapInstance(await connectStore(), { claimTtlMs: 1500 })
     const body = page('t1', ['u1'])
     void dying(signed(body))
     await until(() => enqueued, 'the dying instance to claim the page')

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type FakeLaunchDarkly, startFakeLaunchDarkly } from './fakes/fakeLaunchDarkly'
 import { type FakeSegment, startFakeSegment } from './fakes/fakeSegment'
 import { heapHash, signConfigCat } from './fakes/sign'
+import { until } from './fakes/until'
 
 const WORKER = fileURLToPath(new URL('./runtime/worker.ts', import.meta.url))
 
@@ -111,7 +112,10 @@ describe('the handlers in workerd', () => {
     const answers = await Promise.all([send(page(1, ['u1', 'u2'])), send(page(2, ['u3']))])
     expect(answers.map((answer) => answer.status)).toEqual([200, 200])
     expect(await answers[0]?.json()).toEqual({ ok: true, segmentKey: 'heap-77', queued: true })
-    await worker.dispatchFetch('http://relay.example/idle')
+    await until(async () => {
+      const applied = (await (await worker.dispatchFetch('http://relay.example/applied')).json()) as unknown[]
+      return applied.length === 2
+    }, 'the worker to apply both pages')
     expect(ld.calls.map((call) => `${call.method} ${call.status} ${call.apiVersion}`)).toEqual([
       'POST 201 20240415',
       'POST 204 20240415',

@@ -5,6 +5,7 @@ import {
   type ConfigCatWebhookHandler,
   createConfigCatWebhookHandler,
   createHeapWebhookHandler,
+  type HeapSyncResult,
   type HeapWebhookHandler,
 } from '../../../packages/relay/src/index'
 
@@ -24,6 +25,8 @@ interface ExecutionContext {
 }
 
 let relays: { configCat: ConfigCatWebhookHandler; heap: HeapWebhookHandler } | undefined
+/** Pages the queue applied, for the test to poll. */
+const applied: HeapSyncResult[] = []
 
 function createRelays(env: Env) {
   return {
@@ -39,6 +42,7 @@ function createRelays(env: Env) {
         environmentKey: 'production',
         baseUrl: env.LD_BASE_URL,
       },
+      onApplied: (result) => applied.push(result),
     }),
   }
 }
@@ -49,10 +53,9 @@ export default {
     const { pathname } = new URL(request.url)
     if (pathname === '/webhooks/configcat') return relays.configCat(request)
     if (pathname === '/webhooks/heap') return relays.heap(request, ctx)
-    if (pathname === '/idle') {
-      await relays.heap.idle()
-      return new Response('idle')
-    }
+    // Not `await heap.idle()` here: in workerd a request that waits on work another request's
+    // waitUntil carries has no I/O of its own, and the runtime cancels it as hung.
+    if (pathname === '/applied') return Response.json(applied)
     if (pathname === '/runtime') return new Response(navigator.userAgent)
     return new Response('Not found', { status: 404 })
   },

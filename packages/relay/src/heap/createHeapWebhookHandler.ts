@@ -74,7 +74,11 @@ export interface HeapWebhookHandlerOptions {
 
 /** The Heap webhook handler, plus what the default in-process queue needs. */
 export type HeapWebhookHandler = RelayFetchHandler & {
-  /** Resolves once the in-process queue has applied everything acknowledged so far (graceful shutdown, tests). */
+  /**
+   * Resolves once the in-process queue has applied everything acknowledged so far (graceful
+   * shutdown, tests). Not for Cloudflare Workers requests: workerd cancels a request that waits
+   * on work another request carries; there, pass `ctx` to the handler and let `waitUntil` wait.
+   */
   idle(): Promise<void>
   /** The consumer the in-process queue runs. */
   consume: HeapSyncConsumer
