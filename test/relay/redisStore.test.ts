@@ -33,7 +33,7 @@ let prefix = 0
 beforeAll(async () => {
   redis = await startRedisServer()
 })
-afterAll(() => redis.stop())
+afterAll(() => redis?.stop())
 beforeEach(async () => {
   ld = await startFakeLaunchDarkly(TOKEN)
   segment = await startFakeSegment('write-key')

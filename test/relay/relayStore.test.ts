@@ -15,8 +15,11 @@ beforeAll(async () => {
   await redisStore.connect()
 })
 afterAll(async () => {
-  await redisStore.close()
-  await redis.stop()
+  try {
+    await redisStore?.close()
+  } finally {
+    await redis?.stop()
+  }
 })
 
 const memoryStore = createMemoryRelayStore()
