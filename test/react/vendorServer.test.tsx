@@ -130,3 +130,30 @@ describe('both SDKs fetching from a local server that speaks their wire formats'
     })
   })
 })
+
+describe('one failure, one report', () => {
+  it('ConfigCat answering 500: onError hears it once, with ConfigCat’s reason', async () => {
+    server.faults.configcat = { status: 500 }
+    const onError = vi.fn()
+    render(
+      <FlagBridgeProvider
+        configcat={{
+          sdkKey: configCatSdkKey(),
+          options: { baseUrl: server.baseUrl, logger: configCatQuiet },
+        }}
+        onError={onError}
+      >
+        <Show flag="new-checkout" fallback={false} />
+      </FlagBridgeProvider>,
+    )
+    await waitFor(() => expect(onError).toHaveBeenCalled())
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(onError.mock.calls.map(([error]) => [error.code, error.message])).toEqual([
+      [
+        'VENDOR_ERROR',
+        '[flagbridge] ConfigCat could not fetch its config: Unexpected HTTP response was received while trying to fetch config JSON: 500 Internal Server Error',
+      ],
+    ])
+    server.faults.configcat = undefined
+  })
+})

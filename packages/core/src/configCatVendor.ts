@@ -118,23 +118,28 @@ export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
     if (cacheState() !== NO_FLAG_DATA) setState({ status: 'ready', fetchedAt: new Date() })
   }
   const onChanged = () => setState({ status: 'ready', fetchedAt: new Date() })
+  /**
+   * ConfigCat tells one failed fetch twice (`clientError`, then `configFetched`): the first says
+   * it, once, and the other is the same failure, not a new one.
+   */
+  const fetchFailed = (cause: unknown) => {
+    if (state.status === 'error') return
+    setState({
+      status: 'error',
+      error: toFlagBridgeError('VENDOR_ERROR', 'ConfigCat could not fetch its config', cause),
+    })
+  }
   const onFetched = (result: { isSuccess?: boolean; errorMessage?: string; errorException?: unknown }) => {
-    if (result?.isSuccess === false && cacheState() === NO_FLAG_DATA) {
-      const error = toFlagBridgeError(
-        'VENDOR_ERROR',
-        'ConfigCat could not fetch its config',
-        result.errorMessage ?? result.errorException,
-      )
-      setState({ status: 'error', error })
-    } else if (result?.isSuccess) {
-      state = { ...state, fetchedAt: new Date() }
-    }
+    if (result?.isSuccess === false && cacheState() === NO_FLAG_DATA)
+      fetchFailed(result.errorMessage ?? result.errorException)
+    else if (result?.isSuccess) state = { ...state, fetchedAt: new Date() }
   }
   const onError = (message: unknown, exception?: unknown) => {
     // ConfigCat also reports evaluation problems ("config JSON is not present") as client
-    // errors, synchronously inside our own evaluation: those are states, not failures.
-    if (evaluatingInternally || state.status === 'error' || cacheState() !== NO_FLAG_DATA) return
-    setState({ status: 'error', error: toFlagBridgeError('VENDOR_ERROR', 'ConfigCat', exception ?? message) })
+    // errors, synchronously inside our own evaluation: those are states, not failures. With no
+    // config yet, a client error is the fetch failing.
+    if (evaluatingInternally || cacheState() !== NO_FLAG_DATA) return
+    fetchFailed(typeof message === 'string' ? message : (exception ?? message))
   }
   const onFlagEvaluated = (details: ConfigCatDetails) => {
     if (evaluatingInternally || sdkListeners.size === 0) return
