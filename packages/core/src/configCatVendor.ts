@@ -67,7 +67,7 @@ const SDK_KEY_PART = 22
  */
 export function isValidConfigCatSdkKey(
   sdkKey: unknown,
-  options?: { baseUrl?: string; flagOverrides?: { behaviour?: number } },
+  options?: { baseUrl?: string | null; flagOverrides?: { behaviour?: number } | null } | null,
 ): boolean {
   if (typeof sdkKey !== 'string' || sdkKey.length === 0) return false
   if (options?.flagOverrides?.behaviour === 0) return true

@@ -1,14 +1,20 @@
 import type { ConfigCatClientLike } from '@flagbridge/core'
 
-/** Options passed to configcat-react's `ConfigCatProvider` (`IReactAutoPollOptions` and friends). */
+/**
+ * Options passed to configcat-react's `ConfigCatProvider`: a variable typed with its
+ * `IReactAutoPollOptions` (or the lazy-load and manual-poll ones) is accepted as it is. The
+ * fields FlagBridge reads are typed as ConfigCat types them; the SDK checks the rest.
+ */
 export interface ConfigCatOptions {
-  baseUrl?: string
-  requestTimeoutMs?: number
+  baseUrl?: string | null
+  requestTimeoutMs?: number | null
   pollIntervalSeconds?: number
   maxInitWaitTimeSeconds?: number
-  flagOverrides?: { behaviour?: number; [key: string]: unknown }
-  offline?: boolean
-  [option: string]: unknown
+  // ConfigCat's own FlagOverrides interface must fit.
+  flagOverrides?: { behaviour?: number; [key: string]: any } | null
+  offline?: boolean | null
+  // `unknown` would refuse ConfigCat's interfaces (no index signature).
+  [option: string]: any
 }
 
 /** `configcat` prop of `<FlagBridgeProvider>`. */

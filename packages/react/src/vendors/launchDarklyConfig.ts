@@ -1,6 +1,9 @@
 import type { LaunchDarklyBootstrap, LaunchDarklyClientLike } from '@flagbridge/core'
 
-/** LaunchDarkly `LDOptions` FlagBridge reads; any other option is passed through to `initialize`. */
+/**
+ * LaunchDarkly's `LDOptions`: a variable typed with it is accepted as it is. The fields FlagBridge
+ * reads are typed; any other option is passed through to `initialize`.
+ */
 export interface LaunchDarklyOptions {
   /** Flags for the first render: an `allFlagsState().toJSON()` object (or `'localStorage'`). */
   bootstrap?: LaunchDarklyBootstrap | 'localStorage'
@@ -10,7 +13,8 @@ export interface LaunchDarklyOptions {
   streaming?: boolean
   sendEvents?: boolean
   inspectors?: unknown[]
-  [option: string]: unknown
+  // `unknown` would refuse LDOptions (an interface, no index signature).
+  [option: string]: any
 }
 
 /** `launchdarkly` prop of `<FlagBridgeProvider>`. */
