@@ -297,3 +297,46 @@ describe('persisted overrides', () => {
 })
 
 export type { StaticVendor }
+
+describe('the launcher tells the truth from outside too', () => {
+  it('its dot shows the worst health: green, amber while a vendor loads, red while anything is in error', async () => {
+    let vendors: Record<string, StaticVendor | undefined> = {}
+    render(
+      <TestFlagBridgeProvider
+        flags={{ configcat: { a: true }, launchdarkly: { b: true } }}
+        onVendors={(created) => {
+          vendors = created
+        }}
+      >
+        <FlagDebugOverlay enabled />
+      </TestFlagBridgeProvider>,
+    )
+    await waitFor(() => overlay())
+    const dot = () => shadowRoot().querySelector('.launcher .dot')!.getAttribute('data-status')
+    expect(dot()).toBe('ready')
+    act(() => vendors.launchdarkly!.setState({ status: 'loading' }))
+    expect(dot()).toBe('loading')
+    act(() =>
+      vendors.configcat!.setState({ status: 'error', error: new FlagBridgeError('VENDOR_ERROR', 'down') }),
+    )
+    expect(dot()).toBe('error')
+    act(() => vendors.configcat!.setState({ status: 'ready' }))
+    act(() => vendors.launchdarkly!.setState({ status: 'ready' }))
+    expect(dot()).toBe('ready')
+  })
+
+  it('data-state and data-position are on the host element, where the page’s CSS can see them', async () => {
+    render(
+      <TestFlagBridgeProvider flags={{ a: true }}>
+        <FlagDebugOverlay enabled position="top-left" />
+      </TestFlagBridgeProvider>,
+    )
+    await waitFor(() => overlay())
+    const host = document.querySelector('flagbridge-devtools') as HTMLElement
+    expect(host.dataset.state).toBe('closed')
+    expect(host.dataset.position).toBe('top-left')
+    expect(document.querySelector('flagbridge-devtools[data-state="closed"]')).toBe(host)
+    fireEvent.click(overlay().getByRole('button', { name: 'FlagBridge devtools' }))
+    expect(host.dataset.state).toBe('open')
+  })
+})

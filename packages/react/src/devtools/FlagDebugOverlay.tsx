@@ -3,6 +3,7 @@ import { type ComponentPropsWithoutRef, useContext, useEffect, useId, useRef, us
 import { createPortal } from 'react-dom'
 import { FlagBridgeContext, useBridge } from '../FlagBridgeContext'
 import { useIsomorphicLayoutEffect } from '../useIsomorphicLayoutEffect'
+import { HealthDot } from './HealthDot'
 import { OverlayPanel, type OverlayTab } from './OverlayPanel'
 import { overlayStyles } from './overlayStyles'
 import { syncPersistedOverrides } from './overridePersistence'
@@ -103,8 +104,16 @@ function EnabledOverlay({
     return () => window.removeEventListener('keydown', onKeyDown)
   }, [shortcut, setOpen])
 
-  if (!container) return null
   const state = open ? 'open' : 'closed'
+  // State is styleable from the page too (Radix convention): on the host outside the shadow root.
+  useEffect(() => {
+    const host = (container?.getRootNode() as ShadowRoot | undefined)?.host as HTMLElement | undefined
+    if (!host) return
+    host.dataset.state = state
+    host.dataset.position = position
+  }, [container, state, position])
+
+  if (!container) return null
   return createPortal(
     <div
       {...rest}
@@ -133,7 +142,7 @@ function EnabledOverlay({
         data-state={state}
         onClick={() => setOpen(!open)}
       >
-        <span className="dot" aria-hidden="true" />
+        <HealthDot bridge={bridge} />
         FlagBridge
       </button>
     </div>,
