@@ -689,6 +689,53 @@ describe('FlagBridge in Chromium with the real SDKs', () => {
     account({ segment: expected, heap: expected })
   })
 
+  scenario(
+    '7e. nothing answers: loading ends after each vendor’s wait, then the values when they answer',
+    async (page) => {
+      const vendors = bothVendors('never-answers')
+      // ConfigCat's first fetch and LaunchDarkly's first evalx answer only after 4 s: far past both waits.
+      server.fault('configcat', { kind: 'slow', ms: 4000 }, 1)
+      server.fault('ld-evalx', { kind: 'slow', ms: 4000 }, 1)
+      await open(
+        page,
+        appUrl({ ...vendors, seg: 'wk-never-answers', user: 'user-1', ccWait: 1, ldTimeout: 1 }),
+      )
+      // Loading is over after about a second: defaults, loading false, an error naming each vendor.
+      await expect
+        .poll(async () => [await flag(page, 'new-checkout'), await flag(page, 'banner-text')], {
+          timeout: 3_000,
+        })
+        .toEqual([
+          expect.objectContaining({ value: false, loading: false, error: 'VENDOR_ERROR' }),
+          expect.objectContaining({ value: 'default', loading: false, error: 'VENDOR_ERROR' }),
+        ])
+      expect(await page.getByTestId('flag-new-checkout-error').textContent()).toMatch(
+        /^\[flagbridge\] ConfigCat timed out/,
+      )
+      expect(await page.getByTestId('flag-banner-text-error').textContent()).toMatch(
+        /^\[flagbridge\] LaunchDarkly could not load flags: .*timed out/,
+      )
+      const errors = await appErrors(page)
+      expect(errors.filter((message) => message.includes('ConfigCat timed out'))).toHaveLength(1)
+      expect(errors.filter((message) => message.includes('LaunchDarkly could not load flags'))).toHaveLength(
+        1,
+      )
+      expect(segmentExposures(server)).toEqual([])
+
+      // They answer late: the served values replace the defaults, and only those are exposures.
+      await expect.poll(() => flagValue(page, 'new-checkout'), POLL).toBe(true)
+      await expect.poll(() => flagValue(page, 'banner-text'), POLL).toBe('Summer sale')
+      expect(await flag(page, 'new-checkout')).toMatchObject({ loading: false, error: '' })
+      await expect.poll(() => segmentExposures(server).length, POLL).toBe(2)
+      await page.waitForTimeout(300)
+      const expected = [
+        exposureId('user-1', 'configcat', 'new-checkout', 'cc-checkout-on'),
+        exposureId('user-1', 'launchdarkly', 'banner-text', '2'),
+      ]
+      account({ segment: expected, heap: [] })
+    },
+  )
+
   scenario('7d. Heap never loads: nothing thrown, its calls wait bounded', async (page) => {
     const vendors = bothVendors('heap-never')
     server.holdHeap()

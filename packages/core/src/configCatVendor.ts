@@ -114,8 +114,19 @@ export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
   }
   if (cacheState() !== NO_FLAG_DATA) state = { status: 'ready' }
 
+  // ConfigCat's waitForReady() settles once its config is in or its own maxInitWaitTimeSeconds
+  // (default 5 s) ran out: without a config by then, loading is over, with an error. A config that
+  // arrives later still serves (configChanged).
   const onReady = () => {
     if (cacheState() !== NO_FLAG_DATA) setState({ status: 'ready', fetchedAt: new Date() })
+    else if (state.status === 'loading')
+      setState({
+        status: 'error',
+        error: new FlagBridgeError(
+          'VENDOR_ERROR',
+          'ConfigCat timed out: no config within its maxInitWaitTimeSeconds (default 5 s). Flags serve their defaults until it arrives.',
+        ),
+      })
   }
   const onChanged = () => setState({ status: 'ready', fetchedAt: new Date() })
   /**
