@@ -5,6 +5,5 @@ export {
   type FlagDebugOverlayPosition,
   type FlagDebugOverlayProps,
 } from '../devtools/FlagDebugOverlay'
-export type { FlagRow } from '../devtools/flagRows'
 export type { OverlayTab } from '../devtools/OverlayPanel'
 export { OVERRIDES_STORAGE_KEY } from '../devtools/overridePersistence'
