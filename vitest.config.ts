@@ -70,7 +70,12 @@ export default defineConfig({
         test: {
           name: 'browser',
           environment: 'node',
-          include: ['test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/stories/**/*.test.ts'],
+          include: [
+            'test/e2e/**/*.test.ts',
+            'test/browser/**/*.test.ts',
+            'test/stories/**/*.test.ts',
+            'test/smoke/**/*.test.ts',
+          ],
           testTimeout: 60_000,
           hookTimeout: 180_000,
           fileParallelism: false,
