@@ -37,7 +37,7 @@ const over = (result: Measured) =>
   `${result.name} is ${result.gzip} B min+gzip, over its ${result.budget} B budget:\n${formatTable(results)}`
 
 // DESIGN.md's target for the main entry's critical path is 6 kB (issue 16); today the whole entry
-// measures 16.2 kB and core 13.8 kB.
+// measures 16.3 kB and core 13.9 kB.
 // Until it is met or restated these ceilings stop the sizes from growing unnoticed: a change that
 // must add bytes raises them in the same commit and says why; one that saves bytes lowers them.
 const DESIGN_TARGET = 6_000
@@ -47,8 +47,9 @@ const DESIGN_TARGET = 6_000
 // event properties kept per identity, the ledger stored per identity, routing that remembers what
 // each vendor knew, vendor error boundaries, lazy Segment loading under consent, and one boundary
 // that checks every option. Issue 16 brings the critical path back down (code splitting, production
-// message texts); until then these ceilings stop further growth.
-const CEILING = { '@flagbridge/react': 16_200, '@flagbridge/core': 13_780 } as const
+// message texts); until then these ceilings stop further growth. +0.09 kB: ConfigCat's timeout
+// (loading ends) and its one-report-per-failure, issue 18.
+const CEILING = { '@flagbridge/react': 16_290, '@flagbridge/core': 13_870 } as const
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   it('@flagbridge/react main entry, with @flagbridge/core bundled in, does not grow (6 kB target open)', () => {
