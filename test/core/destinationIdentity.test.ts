@@ -12,19 +12,11 @@ import {
 } from '@flagbridge/core'
 import { AnalyticsBrowser } from '@segment/analytics-next'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
+import { clearBrowserState } from './browserState'
 import { installHeapSnippet } from './heapStandIn'
 import { loadCapturedSegment } from './segmentCapture'
 
-afterEach(() => {
-  localStorage.clear()
-  sessionStorage.clear()
-  for (const cookie of document.cookie.split(';')) {
-    const name = cookie.split('=')[0]!.trim()
-    // biome-ignore lint/suspicious/noDocumentCookie: jsdom has no Cookie Store API
-    if (name) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`
-  }
-  delete (globalThis as { heap?: unknown }).heap
-})
+afterEach(clearBrowserState)
 
 const ADA: FlagBridgeUser = { id: 'user-ada' }
 const BOB: FlagBridgeUser = { id: 'user-bob' }
