@@ -131,7 +131,10 @@ describe('the event-property budget over time', () => {
     const errors: string[] = []
     const tracker = createExposureTracker({
       destinations: [
-        createHeapDestination({ eventPropertyBudget: 100, onError: (error) => errors.push(error.message) }),
+        createHeapDestination({
+          eventPropertyBudget: 100,
+          onError: (error) => errors.push(`${error.code} ${error.message}`),
+        }),
       ],
       dedupe: 'none',
     })
@@ -144,7 +147,7 @@ describe('the event-property budget over time', () => {
       ['removeEventProperty', 'a'],
     ])
     expect(errors).toEqual([
-      '[flagbridge] "a" exceeds the Heap event-property budget (100 bytes): tracked, not kept as an event property.',
+      'HEAP_BUDGET [flagbridge] "a" exceeds the Heap event-property budget (100 bytes): tracked, not kept as an event property.',
     ])
     // The next page is Bob's: nothing of Ada's is left to remove.
     const next = loadedHeap()
@@ -414,6 +417,42 @@ describe('waiting for heap.js', () => {
     vi.advanceTimersByTime(100)
     expect([destination.state(), vi.getTimerCount()]).toEqual([{ status: 'ready' }, 0])
     third()
+  })
+
+  test('before consent nothing even looks at window.heap; consent starts it', () => {
+    const heap = installHeapSnippet()
+    heap.load()
+    const loaded = (globalThis as unknown as { heap: HeapLike }).heap
+    let looked = 0
+    Object.defineProperty(globalThis, 'heap', {
+      configurable: true,
+      get: () => {
+        looked++
+        return loaded
+      },
+    })
+    const tracker = createExposureTracker({
+      destinations: [createHeapDestination()],
+      dedupe: 'page',
+      consent: false,
+    })
+    tracker.identify(ADA)
+    tracker.record(exposure('a', ADA))
+    expect([looked, heap.calls]).toEqual([0, []])
+    tracker.setConsent(true)
+    expect(looked).toBeGreaterThan(0)
+    expect(heap.calls.map((call) => call.name)).toEqual(['identify', 'track', 'addEventProperties'])
+    tracker.dispose()
+  })
+
+  test('heap.js already there: no polling at all', () => {
+    vi.useFakeTimers()
+    loadedHeap()
+    const destination = createHeapDestination({ pollInterval: 100 })
+    const unsubscribe = destination.subscribe(() => {})
+    destination.load!()
+    expect([destination.state(), vi.getTimerCount()]).toEqual([{ status: 'ready' }, 0])
+    unsubscribe()
   })
 
   test('identity() is what heap.js says; unknown before it loads, or when it throws', () => {

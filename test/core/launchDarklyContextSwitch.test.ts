@@ -106,29 +106,45 @@ const outcome = (promise: Promise<void>) =>
     (error: Error) => `rejected: ${error.message}`,
   )
 
+/** A client that writes down, on the fake clock, every identify FlagBridge makes (synchronously, as it is made). */
+function recordingIdentify(attempts: Array<{ key: string; at: number }>) {
+  return (client: LDClient) =>
+    new Proxy(client, {
+      get: (target, property) =>
+        property === 'identify'
+          ? (context: { key?: string }) => {
+              attempts.push({ key: context.key ?? 'anonymous', at: Date.now() })
+              return target.identify(context as never)
+            }
+          : Reflect.get(target, property),
+    })
+}
+
 describe('retrying a failed switch', () => {
   test('backoff doubles from 1 s up to 30 s, then the switch lands and b’s flags are b’s', async () => {
-    const { client, vendor } = await vendorOnA()
+    const attempts: Array<{ key: string; at: number }> = []
+    const { client, vendor } = await vendorOnA(recordingIdentify(attempts))
     failing.set('b', 7)
     expect(await outcome(vendor.identify({ id: 'b' }))).toBe(
       'rejected: [flagbridge] LaunchDarkly could not switch users: Error fetching flag settings: 503',
     )
     expect(vendor.state()).toMatchObject({ status: 'error', error: { code: 'VENDOR_ERROR' } })
     for (const delay of [1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]) {
-      const attempts = keys().length
+      const made = attempts.length
       // The retry timer is set once the previous attempt has failed.
       await until(() => vi.getTimerCount() === 1, 'the retry timer')
       vi.advanceTimersByTime(delay - 1)
-      expect(keys()).toHaveLength(attempts)
+      expect([attempts.length, vi.getTimerCount()]).toEqual([made, 1])
       vi.advanceTimersByTime(1)
-      await until(() => keys().length === attempts + 1, `the retry after ${delay} ms`)
+      expect(attempts.length).toBe(made + 1)
     }
     await until(() => contextKey(client) === 'b', 'the client on b')
     await until(() => vendor.state().status !== 'error', 'the switch to settle')
-    const times = requests.filter((request) => request.key === 'b').map((request) => request.at)
+    const times = attempts.map((attempt) => attempt.at)
     expect(times.slice(1).map((at, index) => at - times[index]!)).toEqual([
       1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000,
     ])
+    expect(keys()).toEqual(['a', 'b', 'b', 'b', 'b', 'b', 'b', 'b', 'b'])
     expect(vendor.evaluate('checkout', '', { id: 'b' })).toMatchObject({
       value: 'b-variant',
       isDefault: false,
@@ -137,22 +153,43 @@ describe('retrying a failed switch', () => {
   })
 
   test('after a switch lands, the next failure starts again at 1 s', async () => {
-    const { vendor } = await vendorOnA()
+    const attempts: Array<{ key: string; at: number }> = []
+    const { vendor } = await vendorOnA(recordingIdentify(attempts))
     failing.set('b', 2)
     await outcome(vendor.identify({ id: 'b' }))
     await until(() => vi.getTimerCount() === 1, 'the first retry timer')
     vi.advanceTimersByTime(1_000)
     await until(() => vi.getTimerCount() === 1 && keys().length === 3, 'the second retry timer')
     vi.advanceTimersByTime(2_000)
-    await until(() => vendor.state().status !== 'error' && !vendor.state().error, 'b')
+    await until(() => vendor.state().status !== 'error' && keys().length === 4, 'b')
     failing.set('c', 1)
     expect(await outcome(vendor.identify({ id: 'c' }))).toMatch(/^rejected/)
     await until(() => vi.getTimerCount() === 1, 'the retry timer for c')
     vi.advanceTimersByTime(999)
-    expect(keys()).toEqual(['a', 'b', 'b', 'b', 'c'])
+    expect(attempts.map((attempt) => attempt.key)).toEqual(['b', 'b', 'b', 'c'])
     vi.advanceTimersByTime(1)
+    expect(attempts.map((attempt) => attempt.key)).toEqual(['b', 'b', 'b', 'c', 'c'])
     await until(() => keys().length === 6, 'the retry for c')
-    expect(keys()).toEqual(['a', 'b', 'b', 'b', 'c', 'c'])
+  })
+
+  test('a client whose getContext() throws is taken to be on the context it was created with', async () => {
+    const { vendor } = await vendorOnA(
+      (client) =>
+        new Proxy(client, {
+          get: (target, property) =>
+            property === 'getContext'
+              ? () => {
+                  throw new Error('closed')
+                }
+              : Reflect.get(target, property),
+        }),
+    )
+    expect(vendor.evaluate('checkout', '', { id: 'a' })).toMatchObject({
+      value: 'a-variant',
+      isDefault: false,
+    })
+    // Not a's flags under b's name: b's are not known to be there.
+    expect(vendor.evaluate('checkout', '', { id: 'b' })).toMatchObject({ isDefault: true, loading: true })
   })
 
   test('the last reader leaving stops the retries; asking again starts over', async () => {

@@ -145,6 +145,16 @@ describe('the session ledger across reloads', () => {
     ])
   })
 
+  test('identities switched through without a delivery write nothing', async () => {
+    const session = tabStorage()
+    const tracker = createExposureTracker({ destinations: [recorder('segment', [])], storage: session })
+    tracker.identify(ADA)
+    tracker.identify(BOB)
+    tracker.identify(undefined)
+    await persisted()
+    expect(session.data.size).toBe(0)
+  })
+
   test('a stored ledger that is not one (another version, tampering) is ignored and replaced', async () => {
     const session = tabStorage()
     session.setItem('flagbridge:exposures:"user-ada"', JSON.stringify({ v: 2, delivered: 'garbage' }))

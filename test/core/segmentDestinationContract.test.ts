@@ -127,6 +127,17 @@ describe('loading', () => {
     ])
   })
 
+  test('load() more than once loads analytics-next once', () => {
+    let loads = 0
+    const destination = createSegmentDestination(() => {
+      loads++
+      return new Promise(() => {})
+    })
+    destination.load!()
+    destination.load!()
+    expect(loads).toBe(1)
+  })
+
   test('a call handed over before Segment loaded says so', () => {
     const destination = createSegmentDestination(new Promise(() => {}))
     expect(() => destination.send({ kind: 'identify', user: ADA })).toThrow('Segment is not loaded yet')
@@ -204,6 +215,16 @@ describe('an app’s own Analytics-like instance', () => {
     failed.identify(ADA)
     await settled(failed, 1)
     expect(errors).toEqual(['[flagbridge] segment identify failed: Segment did not deliver the event'])
+
+    // A Context that cannot say whether it failed (an older analytics-next) is a delivery.
+    const unknowing = appInstance(Promise.resolve({}))
+    const delivered = createExposureTracker({
+      destinations: [createSegmentDestination(unknowing.analytics)],
+      dedupe: 'page',
+    })
+    delivered.identify(ADA)
+    await settled(delivered, 1)
+    expect(delivered.stats).toMatchObject({ sent: 1, failed: 0 })
   })
 
   test('an instance without a persisted user (no user(), or no id) is never reset, and says nothing about who', () => {
@@ -226,6 +247,36 @@ describe('an app’s own Analytics-like instance', () => {
       userId: undefined,
       anonymousId: undefined,
     })
+  })
+
+  test('an instance whose reset() answers with a promise: the reconciling reset is logged once it resolves, reported if it rejects', async () => {
+    const errors: string[] = []
+    const resolving = appInstance(undefined, () => ({ id: () => 'user-bob' }))
+    resolving.analytics.reset = () => Promise.resolve()
+    const rejecting = appInstance(undefined, () => ({ id: () => 'user-bob' }))
+    rejecting.analytics.reset = () => Promise.reject(new Error('storage blocked'))
+    const tracker = createExposureTracker({
+      destinations: [
+        { ...createSegmentDestination(resolving.analytics), name: 'segment' },
+        { ...createSegmentDestination(rejecting.analytics), name: 'segment-2' },
+      ],
+      dedupe: 'page',
+      onError: (error) => errors.push(error.message),
+    })
+    tracker.identify(undefined)
+    tracker.record(exposure('a', undefined))
+    await vi.waitFor(() => expect(errors).toHaveLength(1))
+    await vi.waitFor(() => expect(tracker.log.entries()[0]!.name).toBe('reset'))
+    expect(
+      [...tracker.log.entries()]
+        .reverse()
+        .map((entry) => `${entry.destination} ${entry.name} ${entry.status}`),
+    ).toEqual([
+      'segment Feature Flag Evaluated sent',
+      'segment-2 Feature Flag Evaluated sent',
+      'segment reset sent',
+    ])
+    expect(errors).toEqual(['[flagbridge] segment-2 could not reconcile its identity: storage blocked'])
   })
 
   test('identity() of an instance whose user() throws is unknown, not an error', () => {

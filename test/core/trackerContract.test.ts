@@ -279,6 +279,24 @@ describe('consent', () => {
     expect(tool.loads()).toBe(1)
   })
 
+  test('consent set to what it already is changes nothing, not even the event log’s snapshot', () => {
+    const tool = controlled('segment', { ready: false })
+    const tracker = createExposureTracker({
+      destinations: [tool.destination],
+      dedupe: 'page',
+      consent: false,
+    })
+    tracker.identify(ADA)
+    const log = tracker.log.entries()
+    tracker.setConsent(false)
+    expect(tracker.log.entries()).toBe(log)
+    tracker.setConsent(true)
+    const granted = tracker.log.entries()
+    tracker.setConsent(true)
+    expect(tracker.log.entries()).toBe(granted)
+    expect(tool.loads()).toBe(1)
+  })
+
   test('a destination whose load() throws is reported; its calls wait for it to be ready', () => {
     const errors: string[] = []
     const tool = controlled('segment', { ready: false })
@@ -384,6 +402,27 @@ describe('destinations that misbehave', () => {
     expect(tracker.pending()).toEqual({ segment: 2 })
     expect(errors.length).toBeGreaterThan(0)
     expect(new Set(errors)).toEqual(new Set(['DESTINATION_ERROR [flagbridge] segment state() failed: boom']))
+  })
+
+  test('subscribe() throws: reported; its calls still go out whenever the tracker flushes', () => {
+    const errors: string[] = []
+    const tool = controlled('segment')
+    const tracker = createExposureTracker({
+      destinations: [
+        {
+          ...tool.destination,
+          subscribe: () => {
+            throw new Error('boom')
+          },
+        },
+      ],
+      dedupe: 'page',
+      onError: (error) => errors.push(`${error.code} ${error.message}`),
+    })
+    tracker.identify(ADA)
+    expect(errors).toEqual(['DESTINATION_ERROR [flagbridge] segment could not be watched: boom'])
+    expect(tool.calls).toEqual(['identify user-ada'])
+    expect(() => tracker.dispose()).not.toThrow()
   })
 
   test('describe() throws: the call still goes out, logged by its kind, reported once per call sent', () => {

@@ -127,6 +127,10 @@ describe('normalizeUser', () => {
       user: { id: 'u', privateAttributes: ['email'] },
       warnings: ['user.privateAttributes must be a list: "email" was read as ["email"].'],
     })
+    expect(normalizeUser({ id: 'u', email: 'e', privateAttributes: null })).toEqual({
+      user: { id: 'u', email: 'e' },
+      warnings: [],
+    })
     for (const privateAttributes of [['email', 3], { email: true }, 1]) {
       expect(
         normalizeUser({
@@ -165,6 +169,10 @@ describe('what analytics may see of a user', () => {
   test('private names, LaunchDarkly references and dotted names hide the whole attribute', () => {
     expect(publicTraits(user)).toEqual({ name: 'Ada', country: 'UK', plan: 'pro' })
     expect(publicTraits({ id: 'u', name: 'Ada', privateAttributes: ['name'] })).toEqual({})
+    // A private name hides that name only (and, dotted, its top-level attribute), never a shorter one.
+    expect(
+      publicTraits({ id: 'u', attributes: { plan: 'pro', plans: ['a'] }, privateAttributes: ['plans'] }),
+    ).toEqual({ plan: 'pro' })
     expect(publicTraits({ id: 'u' })).toEqual({})
   })
 
