@@ -179,6 +179,12 @@ describe('not served', () => {
         ),
       ),
     ).toEqual({ value: '', isDefault: true, loading: false, error: ownError.message })
+    // A vendor loading again after an error (LaunchDarkly identifying) still carries the old error: it is loading, not failed.
+    expect(
+      shownState(
+        answering(notServed, { status: 'loading', error: vendorError }).getEvaluation('checkout', ''),
+      ),
+    ).toEqual({ value: '', isDefault: true, loading: true, error: undefined })
     expect(shownState(answering(notServed, { status: 'ready' }).getEvaluation('checkout', ''))).toEqual({
       value: '',
       isDefault: true,

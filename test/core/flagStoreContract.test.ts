@@ -127,11 +127,13 @@ describe('when vendors are asked', () => {
     expect(asked).toBe(4)
   })
 
-  test('a change to another key reported during a refresh is applied right after it, and heard', () => {
-    const configcat = createStaticVendor('configcat', { a: 'a1', b: 'b1' })
+  test('a change to another key reported during a refresh is applied right after it, and heard; other keys are left alone', () => {
+    const configcat = createStaticVendor('configcat', { a: 'a1', b: 'b1', c: 'c1' })
+    const asked: string[] = []
     const reentrant: FlagVendor = {
       ...configcat,
       evaluate: (key) => {
+        asked.push(key)
         const answer = configcat.evaluate(key)
         if (key === 'a' && answer.value === 'a2') configcat.setFlag('b', 'b2')
         return answer
@@ -139,13 +141,15 @@ describe('when vendors are asked', () => {
     }
     const store = createFlagStore({ vendors: { configcat: reentrant } })
     const heard: string[] = []
-    store.subscribe('a', () => heard.push('a'))
-    store.subscribe('b', () => heard.push('b'))
-    store.getEvaluation('a', '')
-    store.getEvaluation('b', '')
+    for (const key of ['a', 'b', 'c']) {
+      store.subscribe(key, () => heard.push(key))
+      store.getEvaluation(key, '')
+    }
+    asked.length = 0
     configcat.setFlag('a', 'a2')
-    expect([store.getEvaluation('a', '').value, store.getEvaluation('b', '').value]).toEqual(['a2', 'b2'])
+    expect(['a', 'b', 'c'].map((key) => store.getEvaluation(key, '').value)).toEqual(['a2', 'b2', 'c1'])
     expect(heard.sort()).toEqual(['a', 'b'])
+    expect(asked).toEqual(['a', 'b'])
   })
 
   test('a change of every key reported during a refresh re-evaluates every key right after it', () => {
@@ -173,6 +177,20 @@ describe('when vendors are asked', () => {
 })
 
 describe('subscriptions', () => {
+  test('unsubscribing twice never cuts off a later reader of the same key', async () => {
+    const configcat = createStaticVendor('configcat', { checkout: true })
+    const store = createFlagStore({ vendors: { configcat } })
+    const heard: string[] = []
+    const first = store.subscribe('checkout', () => heard.push('first'))
+    first()
+    store.subscribe('checkout', () => heard.push('second'))
+    first()
+    await microtask()
+    store.getEvaluation('checkout', false)
+    configcat.setFlag('checkout', false)
+    expect(heard).toEqual(['second'])
+  })
+
   test('the last reader leaving drops the snapshot (after a tick); a reader back within the tick keeps it', async () => {
     const store = createFlagStore({
       vendors: { configcat: createStaticVendor('configcat', { checkout: true }) },
@@ -314,6 +332,76 @@ describe('vendors coming and going', () => {
       loading: false,
     })
     expect(store.knownKeys()).toEqual([{ key: 'banner', provider: 'launchdarkly' }])
+  })
+})
+
+describe('which vendor serves a key', () => {
+  test('a key nobody knows yet waits for a vendor on its first load, even when routing.default is the other', () => {
+    const configcat = createStaticVendor('configcat', {}, { status: 'loading' })
+    const launchdarkly = createStaticVendor('launchdarkly', {})
+    const store = createFlagStore({
+      vendors: { configcat, launchdarkly },
+      routing: { default: 'launchdarkly' },
+    })
+    store.subscribe('checkout', () => {})
+    expect(store.getEvaluation('checkout', false)).toMatchObject({ provider: 'configcat', loading: true })
+    configcat.setFlag('checkout', true)
+    configcat.setState({ status: 'ready' })
+    expect(store.getEvaluation('checkout', false)).toMatchObject({
+      provider: 'configcat',
+      value: true,
+      loading: false,
+    })
+  })
+
+  test('a vendor that was ready once and is loading again (identifying) is not waited for on keys it did not have', () => {
+    const configcat = createStaticVendor('configcat', { known: true })
+    const launchdarkly = createStaticVendor('launchdarkly', {})
+    const store = createFlagStore({
+      vendors: { configcat, launchdarkly },
+      routing: { default: 'launchdarkly' },
+    })
+    store.subscribe('known', () => {})
+    store.subscribe('unknown', () => {})
+    expect(store.getEvaluation('known', false).provider).toBe('configcat')
+    configcat.setState({ status: 'loading' })
+    expect(store.getEvaluation('unknown', false)).toMatchObject({ provider: 'launchdarkly', loading: false })
+    // What it knew is still its own while it loads.
+    expect(store.getEvaluation('known', false)).toMatchObject({ provider: 'configcat', loading: true })
+  })
+
+  test('reads naming a vendor, or routed by routing.flags, do not pin the key for the other reads', () => {
+    const configcat = createStaticVendor('configcat', { checkout: 'cc' })
+    const launchdarkly = createStaticVendor('launchdarkly', { checkout: 'ld' })
+    const store = createFlagStore({ vendors: { configcat, launchdarkly } })
+    expect(store.getEvaluation('checkout', '', 'launchdarkly')).toMatchObject({
+      provider: 'launchdarkly',
+      value: 'ld',
+    })
+    expect(store.getEvaluation('checkout', '')).toMatchObject({ provider: 'configcat', value: 'cc' })
+
+    const routed = createFlagStore({
+      vendors: { configcat, launchdarkly },
+      routing: { flags: { banner: 'launchdarkly' } },
+    })
+    configcat.setFlag('banner', 'cc banner')
+    launchdarkly.setFlag('banner', 'ld banner')
+    routed.subscribe('banner', () => {})
+    expect(routed.getEvaluation('banner', '').provider).toBe('launchdarkly')
+    routed.setRouting({})
+    expect(routed.getEvaluation('banner', '')).toMatchObject({ provider: 'configcat', value: 'cc banner' })
+  })
+
+  test('a key stays with the vendor that served it only while that vendor still has it', () => {
+    const configcat = createStaticVendor('configcat', {})
+    const launchdarkly = createStaticVendor('launchdarkly', { checkout: 'ld' })
+    const store = createFlagStore({ vendors: { configcat, launchdarkly } })
+    store.subscribe('checkout', () => {})
+    expect(store.getEvaluation('checkout', '').provider).toBe('launchdarkly')
+    configcat.setFlag('checkout', 'cc')
+    expect(store.getEvaluation('checkout', '').provider).toBe('launchdarkly')
+    launchdarkly.setFlag('checkout', undefined)
+    expect(store.getEvaluation('checkout', '')).toMatchObject({ provider: 'configcat', value: 'cc' })
   })
 })
 
