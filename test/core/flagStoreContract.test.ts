@@ -332,6 +332,15 @@ describe('vendors coming and going', () => {
       loading: false,
     })
     expect(store.knownKeys()).toEqual([{ key: 'banner', provider: 'launchdarkly' }])
+    // Nobody knows this key: it goes to routing.default, not to the broken vendor as if it were loading.
+    const defaulted = createFlagStore({
+      vendors: { configcat: broken('configcat'), launchdarkly: createStaticVendor('launchdarkly', {}) },
+      routing: { default: 'launchdarkly' },
+    })
+    expect(defaulted.getEvaluation('unknown', false)).toMatchObject({
+      provider: 'launchdarkly',
+      loading: false,
+    })
   })
 })
 
@@ -377,6 +386,10 @@ describe('which vendor serves a key', () => {
     expect(store.getEvaluation('checkout', '', 'launchdarkly')).toMatchObject({
       provider: 'launchdarkly',
       value: 'ld',
+    })
+    expect(store.getEvaluation('checkout', '', 'configcat')).toMatchObject({
+      provider: 'configcat',
+      value: 'cc',
     })
     expect(store.getEvaluation('checkout', '')).toMatchObject({ provider: 'configcat', value: 'cc' })
 
