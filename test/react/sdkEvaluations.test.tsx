@@ -1,8 +1,9 @@
 import { FlagBridgeProvider, useTrackedFlag } from '@flagbridge/react'
-import { render, screen, waitFor } from '@testing-library/react'
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { useFeatureFlag } from 'configcat-react'
-import { useFlags } from 'launchdarkly-react-client-sdk'
-import { describe, expect, it } from 'vitest'
+import { useFlags, useLDClient } from 'launchdarkly-react-client-sdk'
+import { Suspense, useState } from 'react'
+import { describe, expect, it, vi } from 'vitest'
 import { capturingSegment, configCatOffline, configCatSdkKey, launchDarklyOffline } from './fixtures'
 
 function AppReadsSdksDirectly() {
@@ -15,15 +16,35 @@ function AppReadsSdksDirectly() {
   )
 }
 
+/** Reads LaunchDarkly outside render: in a click handler, straight through the client. */
+function ChecksOnClick() {
+  const client = useLDClient()
+  return (
+    <button type="button" onClick={() => client?.variation('dark-mode', false)}>
+      check
+    </button>
+  )
+}
+
+const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 100)))
+const tracked = (segment: ReturnType<typeof capturingSegment>) =>
+  segment
+    .tracks()
+    .map(
+      (event) =>
+        `${event.properties!.flag_provider} ${event.properties!.feature_flag_key}=${event.properties!.value} #${event.properties!.variation_id}`,
+    )
+
 function AlsoThroughTheHook() {
   const { value } = useTrackedFlag('promo', false)
   return <p data-testid="hook">{String(value)}</p>
 }
 
 describe('tracking.sdkEvaluations', () => {
-  it("tracks the app's own ConfigCat and LaunchDarkly reads, deduplicated with the hook's", async () => {
+  it("tracks the app's own ConfigCat reads and LaunchDarkly reads made outside render, deduplicated with the hook's", async () => {
     const configcat = configCatOffline({ promo: { t: 0, v: { b: true }, i: 'promo-on' } })
     const segment = capturingSegment()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     render(
       <FlagBridgeProvider
         configcat={{ sdkKey: configCatSdkKey(), options: configcat.options }}
@@ -37,20 +58,70 @@ describe('tracking.sdkEvaluations', () => {
       >
         <AppReadsSdksDirectly />
         <AlsoThroughTheHook />
+        <ChecksOnClick />
       </FlagBridgeProvider>,
     )
     await waitFor(() => expect(screen.getByTestId('direct').textContent).toBe('promo=true darkMode=true'))
     expect(screen.getByTestId('hook').textContent).toBe('true')
-    await waitFor(() => expect(segment.tracks()).toHaveLength(2))
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    const tracked = segment
-      .tracks()
-      .map(
-        (event) =>
-          `${event.properties!.flag_provider} ${event.properties!.feature_flag_key}=${event.properties!.value} #${event.properties!.variation_id}`,
+    await settle()
+    // useFlags read dark-mode during render: not an exposure (a discarded render reads the same way).
+    expect(tracked(segment)).toEqual(['configcat promo=true #promo-on'])
+    expect(warn.mock.calls.filter(([text]) => String(text).includes('during a render'))).toHaveLength(1)
+
+    fireEvent.click(screen.getByRole('button', { name: 'check' }))
+    await settle()
+    expect(tracked(segment)).toEqual(['configcat promo=true #promo-on', 'launchdarkly dark-mode=true #1'])
+    warn.mockRestore()
+  })
+
+  it('never sends a LaunchDarkly read from a render React discards (a suspended tree)', async () => {
+    const segment = capturingSegment()
+    const never = new Promise<never>(() => {})
+    function ReadsThenSuspends() {
+      const { darkMode } = useFlags()
+      if (darkMode === true) throw never
+      return <p>not yet</p>
+    }
+    function Menu() {
+      const [open, setOpen] = useState(false)
+      return open ? (
+        <ReadsThenSuspends />
+      ) : (
+        <button type="button" onClick={() => setOpen(true)}>
+          open
+        </button>
       )
-      .sort()
-    expect(tracked).toEqual(['configcat promo=true #promo-on', 'launchdarkly dark-mode=true #1'])
+    }
+    /** Shows when LaunchDarkly is ready, without reading a flag. */
+    function Ready() {
+      const client = useLDClient()
+      return <p data-testid="ready">{client ? 'ready' : 'waiting'}</p>
+    }
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    render(
+      <FlagBridgeProvider
+        launchdarkly={{
+          clientSideID: 'ld-sdk-evals-discarded',
+          options: launchDarklyOffline({ 'dark-mode': { value: true, variation: 1 } }),
+        }}
+        segment={{ analytics: segment.analytics }}
+        user={{ id: 'user-1' }}
+        tracking={{ sdkEvaluations: true, dedupe: 'page' }}
+      >
+        <Ready />
+        <Suspense fallback={<p data-testid="fallback">suspended</p>}>
+          <Menu />
+        </Suspense>
+      </FlagBridgeProvider>,
+    )
+    await waitFor(() => expect(screen.getByTestId('ready').textContent).toBe('ready'))
+    await settle()
+    // The menu's render reads dark-mode, then suspends for good: React discards that render.
+    fireEvent.click(screen.getByRole('button', { name: 'open' }))
+    await waitFor(() => expect(screen.getByTestId('fallback')).toBeTruthy())
+    await settle()
+    expect(tracked(segment)).toEqual([])
+    warn.mockRestore()
   })
 
   it('is off by default: only what the hook shows is tracked', async () => {

@@ -24,7 +24,11 @@ export interface TrackingOptions {
   maxValueLength?: number
   /** While `false`, analytics calls wait; they are sent once it turns `true`. Default `true`. */
   consent?: boolean
-  /** Also track evaluations the app makes straight through the SDKs (ConfigCat `flagEvaluated`, LD `flag-used`). */
+  /**
+   * Also track evaluations the app makes straight through the SDKs (ConfigCat `flagEvaluated`,
+   * LD `flag-used`), except those made while a component renders (LaunchDarkly's `useFlags`
+   * reads): a render React discards can't be told from one that was shown.
+   */
   sdkEvaluations?: boolean
   /** Send exposures of locally overridden values too. Default `false`. */
   trackOverrides?: boolean
@@ -50,9 +54,25 @@ export interface FlagBridgeOptions {
    * and calls `connect()` after commit, so a render React discards does no work.
    */
   autoConnect?: boolean
+  /**
+   * Tells whether a UI framework is rendering right now (`undefined`: can't tell). SDK
+   * evaluations made during a render are not relayed by `tracking.sdkEvaluations`.
+   * `<FlagBridgeProvider>` sets it for React.
+   */
+  isRendering?: () => boolean | undefined
 }
 
 const PROVIDERS = ['configcat', 'launchdarkly'] as const
+
+let warnedRenderEvaluation = false
+function warnRenderEvaluation(key: string) {
+  if (process.env.NODE_ENV === 'production' || warnedRenderEvaluation) return
+  warnedRenderEvaluation = true
+  console.warn(
+    `[flagbridge] "${key}" was read during a render (LaunchDarkly's useFlags), so tracking.sdkEvaluations ` +
+      'does not track it: a render React discards looks the same. Read it with useTrackedFlag to track what is shown.',
+  )
+}
 const MAX_VENDOR_EXPOSURES = 10_000
 
 /**
@@ -101,6 +121,8 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     enabled: tracking.sdkEvaluations,
     user: () => user,
     record: (exposure) => tracker.record(exposure),
+    isRendering: options.isRendering,
+    onRenderEvaluation: (key) => warnRenderEvaluation(key),
   })
 
   const identifyVendor = (provider: FlagProvider, vendor: FlagVendor, version: number) => {

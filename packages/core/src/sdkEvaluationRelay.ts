@@ -5,16 +5,23 @@ import type { FlagVendor } from './vendor'
 
 /**
  * `tracking.sdkEvaluations`: turns the evaluations an app makes straight through a vendor SDK
- * (ConfigCat `flagEvaluated`, LaunchDarkly `flag-used`) into exposures. LaunchDarkly's
- * `useFlags` evaluates during render, so they are recorded in a later task, never during render,
+ * (ConfigCat `flagEvaluated`, LaunchDarkly `flag-used`) into exposures, recorded in a later task
  * and only while the user they were made for is still the current one. Defaults (keys the SDK
- * doesn't serve) are never exposures. A read in a render React then discards (an error boundary,
- * a suspended tree) can't be told apart from one that was shown: `useTrackedFlag` is exact.
+ * doesn't serve) are never exposures.
+ *
+ * Evaluations made while a component renders are not relayed (LaunchDarkly's `useFlags` reads):
+ * nothing tells a render React then discards (a suspended tree, an error boundary, an abandoned
+ * transition) from one that was shown, and a wrong exposure is worse than a missing one.
+ * `useTrackedFlag` tracks what was shown, after commit; `onRenderEvaluation` hears the skipped ones.
  */
 export function createSdkEvaluationRelay(options: {
   enabled: boolean
   user: () => FlagBridgeUser | undefined
   record: (exposure: Exposure) => void
+  /** Whether a render is in progress (`undefined`: can't tell, relayed). */
+  isRendering?: () => boolean | undefined
+  /** Called for each evaluation skipped because it was made during a render. */
+  onRenderEvaluation?: (key: string, provider: FlagProvider) => void
 }) {
   const unsubscribes = new Map<FlagProvider, () => void>()
   const pending: Exposure[] = []
@@ -40,6 +47,10 @@ export function createSdkEvaluationRelay(options: {
       const unsubscribe = vendor.subscribeToSdkEvaluations((evaluation) => {
         // A default (a typo, a deleted flag) is not an exposure.
         if (evaluation.isDefault) return
+        if (options.isRendering?.() === true) {
+          options.onRenderEvaluation?.(evaluation.key, provider)
+          return
+        }
         pending.push({ ...evaluation, provider, user: options.user(), overridden: false })
         timer ??= setTimeout(flush, 0)
       })

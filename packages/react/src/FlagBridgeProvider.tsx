@@ -11,6 +11,7 @@ import {
 } from '@flagbridge/core'
 import { type ComponentType, type ReactNode, useEffect, useState } from 'react'
 import { FlagBridgeContext } from './FlagBridgeContext'
+import { isRendering } from './isRendering'
 import { type SegmentConfig, segmentSource } from './segmentLoader'
 import { useBridgeProps } from './useBridgeProps'
 import { useReadOncePropsWarning } from './useReadOncePropsWarning'
@@ -97,6 +98,7 @@ export function FlagBridgeProviderWith(props: FlagBridgeProviderProps & { bindin
       routing,
       onError,
       autoConnect: false,
+      isRendering,
     })
     return created
   })

@@ -11,6 +11,7 @@ import {
 } from '@flagbridge/core'
 import { type ReactNode, useRef, useState } from 'react'
 import { FlagBridgeContext } from '../FlagBridgeContext'
+import { isRendering } from '../isRendering'
 import { useBridgeProps } from '../useBridgeProps'
 import { useIsomorphicLayoutEffect } from '../useIsomorphicLayoutEffect'
 import { useReadOncePropsWarning } from '../useReadOncePropsWarning'
@@ -92,6 +93,7 @@ export function TestFlagBridgeProvider({
       routing,
       onError,
       autoConnect: false,
+      isRendering,
     })
     return { bridge, vendors }
   })
