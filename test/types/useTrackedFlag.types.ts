@@ -1,6 +1,7 @@
 // Type tests for useTrackedFlag, checked by `pnpm typecheck` (tsc over test/): a wrong type
 // here fails the build. Never called at run time (hooks need a provider).
 import { type TrackedFlag, useTrackedFlag } from '@flagbridge/react'
+import type { Ref } from 'react'
 import { expectTypeOf } from 'vitest'
 
 interface Layout {
@@ -30,4 +31,12 @@ export function typeChecks() {
   expectTypeOf(useTrackedFlag('x', true, null)).toEqualTypeOf<TrackedFlag<boolean>>()
   // @ts-expect-error not a vendor
   useTrackedFlag('x', true, { source: 'optimizely' })
+
+  // Exposure modes: the same return shape, with a ref to attach and expose() to call.
+  const visible = useTrackedFlag('promo', false, { expose: 'visible', threshold: 0.25, minVisibleMs: 500 })
+  expectTypeOf(visible).toEqualTypeOf<TrackedFlag<boolean>>()
+  expectTypeOf(visible.ref).toExtend<Ref<HTMLDivElement>>()
+  expectTypeOf(useTrackedFlag('menu', 'a', { expose: 'manual' }).expose).toEqualTypeOf<() => void>()
+  // @ts-expect-error not an exposure mode
+  useTrackedFlag('x', true, { expose: 'scroll' })
 }

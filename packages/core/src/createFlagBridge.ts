@@ -13,6 +13,7 @@ import { createFlagStore, type FlagStore, type RoutingOptions } from './flagStor
 import { createSdkEvaluationRelay } from './sdkEvaluationRelay'
 import { type FlagBridgeUser, isSameUser, normalizeUser } from './user'
 import type { FlagVendor } from './vendor'
+import { createWaitingExposures } from './waitingExposures'
 
 export type { EvaluationStats } from './evaluationStats'
 
@@ -171,6 +172,8 @@ export function createFlagBridge(options: FlagBridgeOptions = {}) {
     store,
     tracker,
     log,
+    /** Flags shown but not exposed yet (`expose: 'visible'` or `'manual'`), for the overlay. */
+    waiting: createWaitingExposures(),
     /**
      * Switches every system to a user (or to anonymous with `undefined`): ConfigCat's
      * default user, LaunchDarkly `identify`, Segment and Heap identify/reset. Users are

@@ -1,6 +1,7 @@
 import type { FlagBridgeError, FlagEvaluation, FlagProvider, FlagValue } from '@flagbridge/core'
-import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react'
+import { useCallback, useMemo, useSyncExternalStore } from 'react'
 import { useBridge } from './FlagBridgeContext'
+import { type ExposeControls, type ExposureOptions, useExposure } from './useExposure'
 
 /**
  * The type served for a default: `false` → `boolean`, `'a'` → `string`, `1` → `number`. For
@@ -19,15 +20,13 @@ export type Widen<T> = T extends boolean
 /** `T` as written by the caller, never inferred from the argument. */
 type Explicit<T> = [T][T extends unknown ? 0 : never]
 
-export interface UseTrackedFlagOptions {
+export interface UseTrackedFlagOptions extends ExposureOptions {
   /** Read the flag from this vendor, whatever the routing says. */
   source?: FlagProvider
-  /** Send this flag's exposures to analytics. Default `true`. */
-  track?: boolean
 }
 
 /** What `useTrackedFlag` returns. */
-export interface TrackedFlag<T> {
+export interface TrackedFlag<T> extends ExposeControls {
   /** The served value, or the default while loading, on error, or for an unknown key. */
   value: T
   /** The vendor hasn't delivered its flags (for this user) yet. */
@@ -44,8 +43,9 @@ export interface TrackedFlag<T> {
   error: FlagBridgeError | undefined
 }
 
-function toTrackedFlag<T>(evaluation: FlagEvaluation<unknown>): TrackedFlag<T> {
+function toTrackedFlag<T>(evaluation: FlagEvaluation<unknown>, controls: ExposeControls): TrackedFlag<T> {
   return {
+    ...controls,
     value: evaluation.value as T,
     loading: evaluation.loading,
     source: evaluation.provider,
@@ -61,6 +61,11 @@ function toTrackedFlag<T>(evaluation: FlagEvaluation<unknown>): TrackedFlag<T> {
  * Reads one feature flag and tracks its exposure to Segment and Heap once it has been
  * shown (after commit, deduplicated). The component re-renders only when this flag's
  * value, variation or state changes.
+ *
+ * `expose` says when the flag counts as seen: `'render'` (default) after commit; `'visible'`
+ * once the element you attach `ref` to has been in view (`threshold` of it, default half, for
+ * `minVisibleMs`, default 1,000); `'manual'` when you call `expose()`. Until then nothing is sent;
+ * from then on the component's values are exposures as with `'render'`.
  *
  * Types: a boolean, text or number default gives that type. A JSON flag (object, list, or a
  * `null` default) is `unknown` unless you name its type, which FlagBridge cannot check beyond
@@ -79,6 +84,16 @@ function toTrackedFlag<T>(evaluation: FlagEvaluation<unknown>): TrackedFlag<T> {
  * @example
  * // A JSON flag, typed by the caller:
  * const { value: layout } = useTrackedFlag<{ columns: number }>('layout', { columns: 2 })
+ *
+ * @example
+ * // Below the fold: sent once the banner has been half in view for a second.
+ * const { value: promo, ref } = useTrackedFlag('promo-banner', false, { expose: 'visible' })
+ * return <aside ref={ref}>{promo ? <NewPromo /> : <OldPromo />}</aside>
+ *
+ * @example
+ * // In a menu: sent when the menu opens.
+ * const { value: newItem, expose } = useTrackedFlag('menu-new-item', false, { expose: 'manual' })
+ * return <Menu onOpenChange={(open) => open && expose()}>{newItem && <Item />}</Menu>
  */
 export function useTrackedFlag<T extends object | null = never>(
   key: string,
@@ -96,7 +111,7 @@ export function useTrackedFlag(
   options?: UseTrackedFlagOptions | null,
 ): TrackedFlag<unknown> {
   const bridge = useBridge('useTrackedFlag')
-  const { source, track = true } = options ?? {}
+  const { source } = options ?? {}
   const { store } = bridge
   const subscribe = useCallback((onChange: () => void) => store.subscribe(key, onChange), [store, key])
   const evaluation = useSyncExternalStore(
@@ -105,15 +120,6 @@ export function useTrackedFlag(
     () => store.getServerEvaluation(key, defaultValue, source),
   )
 
-  // StrictMode runs effects twice with the same refs: record each snapshot once, and again only
-  // if tracking was turned on for a snapshot already shown untracked.
-  const recorded = useRef<{ evaluation: FlagEvaluation<unknown>; track: boolean } | undefined>(undefined)
-  useEffect(() => {
-    const last = recorded.current
-    if (last?.evaluation === evaluation && (last.track || !track)) return
-    recorded.current = { evaluation, track }
-    bridge.recordExposure(evaluation, { track })
-  }, [bridge, evaluation, track])
-
-  return useMemo(() => toTrackedFlag<unknown>(evaluation), [evaluation])
+  const controls = useExposure(bridge, evaluation, options ?? {})
+  return useMemo(() => toTrackedFlag<unknown>(evaluation, controls), [evaluation, controls])
 }

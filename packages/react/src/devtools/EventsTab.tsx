@@ -3,6 +3,7 @@ import { memo, useMemo, useState, useSyncExternalStore } from 'react'
 import { formatTime, formatValue } from './formatValue'
 import { PAGE_SIZE, ShowMore } from './ShowMore'
 import { FilterSelect, SearchField } from './ToolbarFields'
+import { WaitingExposures } from './WaitingExposures'
 
 const STATUSES: EventStatus[] = ['sent', 'queued', 'deduplicated', 'waiting-for-consent', 'failed', 'dropped']
 const STATUS_OPTIONS: ReadonlyArray<readonly [EventStatus | 'all', string]> = [
@@ -73,6 +74,7 @@ export function EventsTab({ bridge }: { bridge: FlagBridge }) {
           Clear log
         </button>
       </div>
+      <WaitingExposures bridge={bridge} />
       <p className="count" aria-live="polite">
         {shown.length} of {entries.length} events
       </p>

@@ -42,7 +42,7 @@ textarea.field{height:auto;width:100%;font-family:ui-monospace,SFMono-Regular,Me
 .badge[data-kind=default],.badge[data-kind=dropped]{background:#4b5563}
 .badge[data-kind=sent]{background:#065f46;color:#ecfdf5}
 .badge[data-kind=failed],.badge[data-kind=error]{background:#991b1b;color:#fef2f2}
-.badge[data-kind=queued],.badge[data-kind=waiting-for-consent],.badge[data-kind=loading]{background:#92400e;color:#fffbeb}
+.badge[data-kind=queued],.badge[data-kind=waiting-for-consent],.badge[data-kind=waiting],.badge[data-kind=loading]{background:#92400e;color:#fffbeb}
 .badge[data-kind=ready]{background:#065f46;color:#ecfdf5}
 .actions{display:flex;flex-wrap:wrap;gap:6px;margin-top:4px}
 .editor{display:flex;flex-direction:column;gap:4px;margin-top:4px}
