@@ -368,7 +368,7 @@ describe('bad expose options', () => {
     await settle()
     expect(sentKeys(recorder)).toEqual(['promo'])
     expect(errors).toEqual([
-      "[flagbridge] useTrackedFlag: expose must be 'render', 'visible' or 'manual', got sometimes: 'render' is used. threshold must be a number from 0 to 1, got 2: 0.5 is used. minVisibleMs must be a number of ms ≥ 0, got NaN: 1000 is used.",
+      "[flagbridge] useTrackedFlag: expose sometimes, threshold 2, minVisibleMs NaN must be 'render' | 'visible' | 'manual', 0–1 and ms ≥ 0: render, 0.5, 1000 are used.",
     ])
   })
 })

@@ -31,26 +31,26 @@ export interface ExposeControls {
 const MODES: readonly ExposeMode[] = ['render', 'visible', 'manual']
 let warnedNoObserver = false
 
-function checkOptions({ expose = 'render', threshold, minVisibleMs }: ExposureOptions) {
-  const problems: string[] = []
-  let mode = expose
-  if (!MODES.includes(mode)) {
-    problems.push(`expose must be 'render', 'visible' or 'manual', got ${String(mode)}: 'render' is used.`)
-    mode = 'render'
-  }
-  let visibility = DEFAULT_VISIBILITY
-  if (threshold !== undefined) {
-    if (typeof threshold === 'number' && threshold >= 0 && threshold <= 1)
-      visibility = { ...visibility, threshold }
-    else problems.push(`threshold must be a number from 0 to 1, got ${String(threshold)}: 0.5 is used.`)
-  }
-  if (minVisibleMs !== undefined) {
-    if (typeof minVisibleMs === 'number' && Number.isFinite(minVisibleMs) && minVisibleMs >= 0)
-      visibility = { ...visibility, minVisibleMs }
-    else problems.push(`minVisibleMs must be a number of ms ≥ 0, got ${String(minVisibleMs)}: 1000 is used.`)
-  }
+const isShare = (value: unknown): value is number => typeof value === 'number' && value >= 0 && value <= 1
+const isDuration = (value: unknown): value is number =>
+  typeof value === 'number' && value >= 0 && value < Number.POSITIVE_INFINITY
+
+/** The options as used: a refused one is replaced by its default and named in `problem`. */
+function checkOptions({ expose = 'render', threshold = 0.5, minVisibleMs = 1_000 }: ExposureOptions) {
+  const mode = MODES.includes(expose) ? expose : 'render'
+  const share = isShare(threshold) ? threshold : DEFAULT_VISIBILITY.threshold
+  const ms = isDuration(minVisibleMs) ? minVisibleMs : DEFAULT_VISIBILITY.minVisibleMs
+  const problem =
+    mode !== expose || share !== threshold || ms !== minVisibleMs
+      ? `useTrackedFlag: expose ${String(expose)}, threshold ${String(threshold)}, minVisibleMs ${String(minVisibleMs)} must be 'render' | 'visible' | 'manual', 0–1 and ms ≥ 0: ${mode}, ${share}, ${ms} are used.`
+      : ''
   const fellBack = mode === 'visible' && !canWatchVisibility()
-  return { mode: fellBack ? 'render' : mode, visibility, problem: problems.join(' '), fellBack }
+  return {
+    mode: fellBack ? 'render' : mode,
+    visibility: { threshold: share, minVisibleMs: ms },
+    problem,
+    fellBack,
+  }
 }
 
 /** A value a vendor served: the only kind that becomes an exposure. */
@@ -125,7 +125,7 @@ export function useExposure(
   }, [bridge, evaluation, track, mode, record])
 
   useEffect(() => {
-    if (problem) bridge.report(new FlagBridgeError('INVALID_OPTIONS', `useTrackedFlag: ${problem}`))
+    if (problem) bridge.report(new FlagBridgeError('INVALID_OPTIONS', problem))
   }, [bridge, problem])
   useEffect(() => {
     if (!fellBack || warnedNoObserver || process.env.NODE_ENV === 'production') return
