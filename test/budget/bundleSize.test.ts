@@ -50,7 +50,9 @@ const DESIGN_TARGET = 6_000
 // message texts); until then these ceilings stop further growth. +0.09 kB: ConfigCat's timeout
 // (loading ends) and its one-report-per-failure, issue 18. +0.2 kB: SDK evaluations made during a
 // render are told apart (React's dispatcher, both internals names) and not relayed, issue 13 case 7.
-const CEILING = { '@flagbridge/react': 16_490, '@flagbridge/core': 13_910 } as const
+// +1.07 kB / +0.11 kB: exposure modes, issue 17 (the 'visible' IntersectionObserver watch, 'manual'
+// expose(), <TrackedFlag>, and the registry of exposures waiting to be seen that the overlay lists).
+const CEILING = { '@flagbridge/react': 17_560, '@flagbridge/core': 14_020 } as const
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   it('@flagbridge/react main entry, with @flagbridge/core bundled in, does not grow (6 kB target open)', () => {
