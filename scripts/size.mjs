@@ -6,7 +6,8 @@
 //   node scripts/size.mjs --json                 (the figures, for tools)
 //
 // test/budget/bundleSize.test.ts imports measureSizes() and asserts the budgets in DESIGN.md.
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
@@ -94,34 +95,89 @@ export class MissingBuildError extends Error {
   }
 }
 
-/** Bundles one entry (minified ESM, peers external, the rest inlined) and measures it. */
+/**
+ * Bundles one entry as an app's bundler would (minified ESM, code splitting on, peers external,
+ * the rest inlined) and measures it, min+gzip per file:
+ * - `gzip`, the critical path: the entry and every chunk it imports statically, which a page
+ *   downloads and parses before FlagBridge renders flags;
+ * - `total`: that plus the chunks it loads later with `import()` (tracking, analytics loaders).
+ */
 export async function measure(entry) {
   if (typeof entry.file === 'string' && !existsSync(entry.file)) throw new MissingBuildError(entry.file)
   // An SDK measured on its own is the subject, not a peer.
   const external = PEERS.filter((peer) => peer !== entry.name)
-  const result = await build({
-    ...(typeof entry.file === 'string'
-      ? { entryPoints: [entry.file] }
-      : { stdin: { contents: `export * from '${entry.file.package}'`, resolveDir: root, loader: 'js' } }),
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2020',
-    external,
-    write: false,
-    logLevel: 'silent',
-    metafile: true,
-    define: { 'process.env.NODE_ENV': '"production"' },
-  })
-  const code = result.outputFiles[0].contents
-  const inputs = Object.keys(result.metafile.inputs)
-  return {
-    ...entry,
-    minified: code.length,
-    gzip: gzipSize(code),
-    modules: inputs.length,
-    bundlesCore: inputs.some((input) => input.includes('packages/core/dist/')),
+  const outdir = mkdtempSync(join(tmpdir(), 'flagbridge-size-'))
+  try {
+    const result = await build({
+      ...(typeof entry.file === 'string'
+        ? { entryPoints: { entry: entry.file } }
+        : {
+            stdin: {
+              contents: `export * from '${entry.file.package}'`,
+              resolveDir: root,
+              loader: 'js',
+              sourcefile: 'entry.js',
+            },
+          }),
+      bundle: true,
+      minify: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2020',
+      external,
+      outdir,
+      write: false,
+      logLevel: 'silent',
+      metafile: true,
+      define: { 'process.env.NODE_ENV': '"production"' },
+    })
+    const files = new Map(result.outputFiles.map((file) => [relative(outdir, file.path), file.contents]))
+    const outputs = result.metafile.outputs
+    const name = (path) => relative(outdir, join(root, path))
+    const entryFile = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined)
+    // The entry and what it imports statically, transitively.
+    const critical = new Set()
+    const visit = (path) => {
+      if (critical.has(path)) return
+      critical.add(path)
+      for (const imported of outputs[path].imports)
+        if (imported.kind === 'import-statement' && !imported.external) visit(imported.path)
+    }
+    visit(entryFile)
+    const sizeOf = (paths) => {
+      let minified = 0
+      let gzip = 0
+      for (const path of paths) {
+        const code = files.get(name(path))
+        minified += code.length
+        gzip += gzipSize(code)
+      }
+      return { minified, gzip }
+    }
+    const jsOutputs = Object.keys(outputs).filter((path) => path.endsWith('.js'))
+    const criticalSize = sizeOf(critical)
+    const totalSize = sizeOf(jsOutputs)
+    const inputs = Object.keys(result.metafile.inputs)
+    const criticalInputs = [...critical].flatMap((path) => Object.keys(outputs[path].inputs))
+    const criticalCode = [...critical]
+      .map((path) => new TextDecoder().decode(files.get(name(path))))
+      .join('\n')
+    return {
+      ...entry,
+      minified: criticalSize.minified,
+      gzip: criticalSize.gzip,
+      totalMinified: totalSize.minified,
+      total: totalSize.gzip,
+      chunks: jsOutputs.length,
+      modules: inputs.length,
+      bundlesCore: inputs.some((input) => input.includes('packages/core/dist/')),
+      criticalModules: criticalInputs,
+      /** The critical path's code, to check what is (not) on it. */
+      criticalCode,
+    }
+  } finally {
+    rmSync(outdir, { recursive: true, force: true })
   }
 }
 
@@ -135,11 +191,11 @@ const kB = (bytes) => `${(bytes / 1000).toFixed(2)} kB`
 
 export function formatTable(results) {
   const rows = [
-    ['entry', 'min', 'min+gzip', 'budget', ''],
+    ['entry', 'critical path', 'everything', 'budget', ''],
     ...results.map((result) => [
       result.name,
-      kB(result.minified),
       kB(result.gzip),
+      result.total === result.gzip ? '' : kB(result.total),
       result.budget ? kB(result.budget) : '',
       result.budget ? (result.gzip <= result.budget ? 'ok' : 'OVER BUDGET') : (result.note ?? ''),
     ]),
@@ -156,9 +212,22 @@ export function formatTable(results) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     const results = await measureSizes()
-    if (process.argv.includes('--json')) console.log(JSON.stringify(results, null, 2))
+    if (process.argv.includes('--json'))
+      console.log(
+        JSON.stringify(
+          results.map(({ criticalCode, ...result }) => result),
+          null,
+          2,
+        ),
+      )
     else {
-      console.log('min+gzip (gzip -9), esbuild --bundle --minify --format=esm; external:', PEERS.join(', '))
+      console.log(
+        'min+gzip (gzip -9, per file), esbuild --bundle --minify --splitting --format=esm; external:',
+        PEERS.join(', '),
+      )
+      console.log(
+        'critical path: the entry and its static imports; everything: plus the chunks it loads with import()',
+      )
       console.log(formatTable(results))
     }
     if (results.some((result) => result.budget && result.gzip > result.budget)) process.exitCode = 1

@@ -1,8 +1,11 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `engine` serves flags; `tracking` is the exposure pipeline a page may load later; the main
+  // entry has both. Split, so each module exists once whichever entries an app imports.
+  entry: ['src/index.ts', 'src/engine.ts', 'src/tracking.ts'],
   format: ['esm', 'cjs'],
+  splitting: true,
   dts: true,
   clean: true,
   sourcemap: true,

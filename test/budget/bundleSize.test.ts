@@ -6,7 +6,13 @@ const sizeScript = new URL('../../scripts/size.mjs', import.meta.url).href
 
 interface Measured {
   name: string
+  /** The critical path: the entry and its static imports. */
   gzip: number
+  /** Everything: with the chunks loaded by `import()`. */
+  total: number
+  totalMinified: number
+  criticalModules: string[]
+  criticalCode: string
   minified: number
   budget?: number
   group: 'flagbridge' | 'vendor' | 'sdk'
@@ -36,42 +42,56 @@ const byName = (name: string) => {
 const over = (result: Measured) =>
   `${result.name} is ${result.gzip} B min+gzip, over its ${result.budget} B budget:\n${formatTable(results)}`
 
-// DESIGN.md's target for the main entry's critical path is 6 kB (issue 16); today the whole entry
-// measures 16.3 kB and core 13.9 kB.
-// Until it is met or restated these ceilings stop the sizes from growing unnoticed: a change that
-// must add bytes raises them in the same commit and says why; one that saves bytes lowers them.
-const DESIGN_TARGET = 6_000
-// Raised from 11,760 / 10,150 by the correctness work of issues 12, 13 and 19, which came first:
-// identify serialized per LaunchDarkly client with retries and context checks, one client per user,
-// LaunchDarkly read through its inspectors, destinations reconciling persisted identities, Heap
-// event properties kept per identity, the ledger stored per identity, routing that remembers what
-// each vendor knew, vendor error boundaries, lazy Segment loading under consent, and one boundary
-// that checks every option. Issue 16 brings the critical path back down (code splitting, production
-// message texts); until then these ceilings stop further growth. +0.09 kB: ConfigCat's timeout
-// (loading ends) and its one-report-per-failure, issue 18. +0.2 kB: SDK evaluations made during a
-// render are told apart (React's dispatcher, both internals names) and not relayed, issue 13 case 7.
-// +1.07 kB / +0.11 kB: exposure modes, issue 17 (the 'visible' IntersectionObserver watch, 'manual'
-// expose(), <TrackedFlag>, and the registry of exposures waiting to be seen that the overlay lists).
-const CEILING = { '@flagbridge/react': 17_560, '@flagbridge/core': 14_020 } as const
+// Issue 16's decision: what counts is the critical path, the bytes a page downloads and parses
+// before FlagBridge renders flags (entry + static imports, min+gzip per file); the tracking half
+// (tracker, ledger, payloads, Segment, Heap) is a chunk the provider imports once mounted.
+// Targets: 6.0 kB for the main entry, 5.0 kB for /configcat and /launchdarkly, everything
+// (critical + deferred) 11.75 kB. Until they are met these ceilings stop growth: a change that must
+// add bytes raises them in the same commit and says why; one that saves bytes lowers them.
+// Splitting took the main entry's critical path from 16.49 kB to 13.26 kB; "everything" grew from
+// 16.49 to 18.39 kB, as three files compress apart (measured as a page downloads them). +1.1 kB on
+// the critical path: the exposure modes of issue 17 ('visible', 'manual', <TrackedFlag>, the
+// registry of exposures waiting to be seen), which hooks need at render.
+const TARGET = {
+  '@flagbridge/react': { critical: 6_000, total: 11_750 },
+  '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
+  '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
+} as const
+const CEILING = {
+  '@flagbridge/react': { critical: 14_360, total: 19_490 },
+  '@flagbridge/react/configcat': { critical: 11_890, total: 17_020 },
+  '@flagbridge/react/launchdarkly': { critical: 13_250, total: 18_380 },
+} as const
+// The main entry of core has everything (engine and tracking), as before the split.
+const CORE_CEILING = 14_540
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
-  it('@flagbridge/react main entry, with @flagbridge/core bundled in, does not grow (6 kB target open)', () => {
-    const react = byName('@flagbridge/react')
-    expect(react.bundlesCore, '@flagbridge/core must be bundled into the measurement').toBe(true)
-    expect(react.gzip, over({ ...react, budget: CEILING['@flagbridge/react'] })).toBeLessThanOrEqual(
-      CEILING['@flagbridge/react'],
-    )
-    if (react.gzip > DESIGN_TARGET)
-      console.warn(`${react.name}: ${react.gzip} B, DESIGN.md target ${DESIGN_TARGET} B`)
+  for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {
+    it(`${name}: the critical path and everything do not grow (targets ${TARGET[name].critical} B / ${TARGET[name].total} B)`, () => {
+      const entry = byName(name)
+      expect(entry.bundlesCore, '@flagbridge/core must be bundled into the measurement').toBe(true)
+      expect(entry.gzip, over({ ...entry, budget: CEILING[name].critical })).toBeLessThanOrEqual(
+        CEILING[name].critical,
+      )
+      expect(entry.total, `${name} everything: ${entry.total} B`).toBeLessThanOrEqual(CEILING[name].total)
+      if (entry.gzip > TARGET[name].critical)
+        console.warn(`${name}: critical path ${entry.gzip} B, target ${TARGET[name].critical} B`)
+    })
+  }
+
+  it('keeps the tracking pipeline off the critical path of every React entry', () => {
+    for (const name of Object.keys(CEILING)) {
+      const entry = byName(name)
+      // Texts only the tracker, the Heap destination and the Segment destination carry.
+      for (const text of ['could not reconcile its identity', 'HEAP_BUDGET', 'Segment did not load'])
+        expect(entry.criticalCode.includes(text), `${name}: "${text}" on the critical path`).toBe(false)
+      expect(entry.total - entry.gzip, `${name}: the deferred chunk`).toBeGreaterThan(4_000)
+    }
   })
 
-  it('@flagbridge/core does not grow (6 kB target open)', () => {
+  it('@flagbridge/core does not grow (everything: engine and tracking)', () => {
     const core = byName('@flagbridge/core')
-    expect(core.gzip, over({ ...core, budget: CEILING['@flagbridge/core'] })).toBeLessThanOrEqual(
-      CEILING['@flagbridge/core'],
-    )
-    if (core.gzip > DESIGN_TARGET)
-      console.warn(`${core.name}: ${core.gzip} B, DESIGN.md target ${DESIGN_TARGET} B`)
+    expect(core.gzip, over({ ...core, budget: CORE_CEILING })).toBeLessThanOrEqual(CORE_CEILING)
   })
 
   it('@flagbridge/react/devtools stays within 15 kB', () => {
@@ -91,8 +111,9 @@ describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next e
   it('scripts/size-breakdown.mjs (BENCHMARKS.md’s cost per feature) agrees with the built entry', async () => {
     const react = byName('@flagbridge/react')
     const fromSources = await breakdown('react')
-    // Sources bundled by esbuild vs tsup's dist bundled again: the same code, a few bytes apart.
-    expect(Math.abs(fromSources.gzip - react.gzip)).toBeLessThan(react.gzip * 0.01)
+    // Sources bundled into one file vs tsup's dist bundled again in chunks: the same code, its
+    // minified bytes a few percent apart (chunk wrappers and export names).
+    expect(Math.abs(fromSources.minified - react.totalMinified)).toBeLessThan(react.totalMinified * 0.03)
     for (const row of fromSources.features) {
       expect(row.gzip, row.feature).toBeGreaterThan(0)
       expect(row.minified, row.feature).toBeGreaterThan(row.gzip)

@@ -320,6 +320,22 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
       }
     },
     consent: () => consent,
+    /**
+     * Calls `listener` whenever a destination's state changes (the overlay, error reports).
+     * A destination that can't be watched is skipped: `connect()` reports it.
+     */
+    subscribeDestinations(listener: () => void): () => void {
+      const unsubscribes = outboxes.map((outbox) => {
+        try {
+          return outbox.destination.subscribe(listener)
+        } catch {
+          return () => {}
+        }
+      })
+      return () => {
+        for (const unsubscribe of unsubscribes) unsubscribe()
+      }
+    },
     /** Calls waiting per destination. */
     pending: () =>
       Object.fromEntries(outboxes.map((outbox) => [outbox.destination.name, outbox.queue.length])),

@@ -1,5 +1,5 @@
-import type { FlagBridge } from '@flagbridge/core'
-import { FlagBridgeError } from '@flagbridge/core'
+import type { FlagBridge } from '@flagbridge/core/engine'
+import { FlagBridgeError } from '@flagbridge/core/engine'
 import { createContext, useContext } from 'react'
 
 /** The bridge `<FlagBridgeProvider>` (or `<TestFlagBridgeProvider>`) gives its tree. */

@@ -1,18 +1,16 @@
 import {
-  type AnalyticsDestination,
-  createFlagBridge,
-  createHeapDestination,
-  createSegmentDestination,
+  createDeferredTracker,
+  createFlagBridgeWith,
   type FlagBridgeError,
   type FlagBridgeUser,
-  type HeapDestinationOptions,
   type RoutingOptions,
   type TrackingOptions,
-} from '@flagbridge/core'
+} from '@flagbridge/core/engine'
+import type { HeapDestinationOptions } from '@flagbridge/core/tracking'
 import { type ComponentType, type ReactNode, useEffect, useState } from 'react'
 import { FlagBridgeContext } from './FlagBridgeContext'
 import { isRendering } from './isRendering'
-import { type SegmentConfig, segmentSource } from './segmentLoader'
+import type { SegmentConfig } from './segmentLoader'
 import { useBridgeProps } from './useBridgeProps'
 import { useReadOncePropsWarning } from './useReadOncePropsWarning'
 import type { ConfigCatConfig } from './vendors/configCatConfig'
@@ -56,29 +54,6 @@ export interface VendorBindings {
   launchdarkly: ComponentType<{ config: LaunchDarklyConfig; children?: ReactNode }>
 }
 
-function createDestinations(
-  props: FlagBridgeProviderProps,
-  report: (error: FlagBridgeError) => void,
-): AnalyticsDestination[] {
-  // Nothing is sent during server rendering, so nothing is loaded there either.
-  if (typeof window === 'undefined') return []
-  const maxValueLength = props.tracking?.maxValueLength
-  const destinations: AnalyticsDestination[] = []
-  if (props.segment)
-    destinations.push(createSegmentDestination(segmentSource(props.segment), { maxValueLength }))
-  if (props.heap) {
-    destinations.push(
-      createHeapDestination({
-        api: props.heap.api,
-        maxValueLength,
-        eventPropertyBudget: props.tracking?.heapEventPropertyBudget,
-        onError: report,
-      }),
-    )
-  }
-  return destinations
-}
-
 /**
  * The provider behind every entry point's `FlagBridgeProvider`; `bindings` are the vendor
  * SDKs that entry point imports.
@@ -91,15 +66,21 @@ export function FlagBridgeProviderWith(props: FlagBridgeProviderProps & { bindin
   // development builds warn when one of them changes (heap: given or not; its api may change,
   // as heap.js replaces the snippet's stub, and FlagBridge follows window.heap anyway).
   const [bridge] = useState(() => {
-    const created = createFlagBridge({
-      destinations: createDestinations(props, (error) => created.report(error)),
-      user,
-      tracking,
-      routing,
-      onError,
-      autoConnect: false,
-      isRendering,
-    })
+    const created = createFlagBridgeWith(
+      { user, tracking, routing, onError, autoConnect: false, isRendering },
+      // The tracking half (ledger, payloads, Segment, Heap) is its own chunk, imported once
+      // connected: exposures happen after commit, and calls made before it loads wait in order.
+      (settings) =>
+        createDeferredTracker({
+          load: () =>
+            import('./tracking').then((module) =>
+              module.createTracker(props, settings, (error) => created.report(error)),
+            ),
+          log: settings.eventLog,
+          consent: settings.consent,
+          onError: settings.onError,
+        }),
+    )
     return created
   })
   useBridgeProps(bridge, { user, routing, consent: tracking?.consent, onError })

@@ -1,4 +1,4 @@
-import type { FlagValue } from '@flagbridge/core'
+import type { FlagValue } from '@flagbridge/core/engine'
 import { createElement, type HTMLAttributes, type ReactNode } from 'react'
 import {
   type TrackedFlag as TrackedFlagResult,

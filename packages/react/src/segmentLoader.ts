@@ -1,4 +1,5 @@
-import { FlagBridgeError, type SegmentSource } from '@flagbridge/core'
+import { FlagBridgeError } from '@flagbridge/core/engine'
+import type { SegmentSource } from '@flagbridge/core/tracking'
 
 /** `segment` prop: a write key to load analytics-next with, or an instance the app already has. */
 export type SegmentConfig =

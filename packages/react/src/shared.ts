@@ -9,8 +9,8 @@ export type {
   FlagValue,
   RoutingOptions,
   TrackingOptions,
-} from '@flagbridge/core'
-export { FlagBridgeError } from '@flagbridge/core'
+} from '@flagbridge/core/engine'
+export { FlagBridgeError } from '@flagbridge/core/engine'
 export type { FlagBridgeProviderProps, HeapConfig } from './FlagBridgeProvider'
 export type { SegmentConfig } from './segmentLoader'
 export { TrackedFlag, type TrackedFlagProps } from './TrackedFlag'

@@ -1,4 +1,4 @@
-import type { FlagBridge, FlagBridgeError, FlagBridgeUser, RoutingOptions } from '@flagbridge/core'
+import type { FlagBridge, FlagBridgeError, FlagBridgeUser, RoutingOptions } from '@flagbridge/core/engine'
 import { useIsomorphicLayoutEffect } from './useIsomorphicLayoutEffect'
 import { useValueMemo } from './useValueMemo'
 

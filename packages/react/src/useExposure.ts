@@ -1,4 +1,4 @@
-import { type FlagBridge, FlagBridgeError, type FlagEvaluation } from '@flagbridge/core'
+import { type FlagBridge, FlagBridgeError, type FlagEvaluation } from '@flagbridge/core/engine'
 import { useCallback, useEffect, useMemo, useRef } from 'react'
 import { canWatchVisibility, DEFAULT_VISIBILITY, watchVisibility } from './watchVisibility'
 

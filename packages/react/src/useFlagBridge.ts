@@ -6,7 +6,7 @@ import type {
   FlagOverride,
   FlagProvider,
   FlagValue,
-} from '@flagbridge/core'
+} from '@flagbridge/core/engine'
 import { useMemo } from 'react'
 import { useBridge } from './FlagBridgeContext'
 

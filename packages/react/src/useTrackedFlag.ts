@@ -1,4 +1,4 @@
-import type { FlagBridgeError, FlagEvaluation, FlagProvider, FlagValue } from '@flagbridge/core'
+import type { FlagBridgeError, FlagEvaluation, FlagProvider, FlagValue } from '@flagbridge/core/engine'
 import { useCallback, useMemo, useSyncExternalStore } from 'react'
 import { useBridge } from './FlagBridgeContext'
 import { type ExposeControls, type ExposureOptions, useExposure } from './useExposure'

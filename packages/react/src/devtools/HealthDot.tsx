@@ -26,10 +26,7 @@ export function overallHealth(bridge: FlagBridge): ConnectionStatus | 'off' {
 
 /** The launcher's status dot: red while anything is in error, amber while anything loads. */
 export function HealthDot({ bridge }: { bridge: FlagBridge }) {
-  const sources = useMemo(
-    () => [bridge.store.subscribeAll, ...bridge.tracker.destinations.map((d) => d.subscribe)],
-    [bridge],
-  )
+  const sources = useMemo(() => [bridge.store.subscribeAll, bridge.tracker.subscribeDestinations], [bridge])
   useChangeTick(sources)
   const health = overallHealth(bridge)
   return <span className="dot" data-status={health} aria-hidden="true" title={`FlagBridge: ${health}`} />

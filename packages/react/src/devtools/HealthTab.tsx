@@ -27,7 +27,7 @@ function Status({ name, status, children }: { name: string; status: string; chil
 export function HealthTab({ bridge }: { bridge: FlagBridge }) {
   const { tracker, store } = bridge
   const sources = useMemo(
-    () => [store.subscribeAll, bridge.log.subscribe, ...tracker.destinations.map((d) => d.subscribe)],
+    () => [store.subscribeAll, bridge.log.subscribe, tracker.subscribeDestinations],
     [bridge, store, tracker],
   )
   useChangeTick(sources)

@@ -44,12 +44,13 @@ function describeIdentify(destination: AnalyticsDestination, user: FlagBridgeUse
 
 /** The current user as ConfigCat, LaunchDarkly, Segment and Heap each see it; private attributes masked. */
 export function IdentityTab({ bridge }: { bridge: FlagBridge }) {
-  const { destinations } = bridge.tracker
   const sources = useMemo(
-    () => [bridge.store.subscribeAll, bridge.log.subscribe, ...destinations.map((d) => d.subscribe)],
-    [bridge, destinations],
+    () => [bridge.store.subscribeAll, bridge.log.subscribe, bridge.tracker.subscribeDestinations],
+    [bridge],
   )
   useChangeTick(sources)
+  // Read after the tick: the destinations arrive with the tracking chunk.
+  const { destinations } = bridge.tracker
   const user = bridge.user()
   const hidden = new Set(user?.privateAttributes)
 

@@ -4,7 +4,7 @@ import {
   FlagBridgeError,
   type FlagVendor,
   isValidConfigCatSdkKey,
-} from '@flagbridge/core'
+} from '@flagbridge/core/engine'
 import { ConfigCatProvider, useConfigCatClient } from 'configcat-react'
 import type { ReactNode } from 'react'
 import type { ConfigCatConfig } from './configCatConfig'

@@ -3,7 +3,7 @@ import {
   createUnavailableVendor,
   type FlagVendor,
   toFlagBridgeError,
-} from '@flagbridge/core'
+} from '@flagbridge/core/engine'
 import { LDProvider } from 'launchdarkly-react-client-sdk'
 import { type ReactNode, useEffect, useState } from 'react'
 import { useBridge } from '../FlagBridgeContext'

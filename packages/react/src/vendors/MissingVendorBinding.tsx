@@ -1,4 +1,4 @@
-import { FlagBridgeError, type FlagProvider } from '@flagbridge/core'
+import { FlagBridgeError, type FlagProvider } from '@flagbridge/core/engine'
 import type { ReactNode } from 'react'
 import { UnavailableVendorBinding } from './UnavailableVendorBinding'
 

@@ -1,4 +1,4 @@
-import { createUnavailableVendor, type FlagBridgeError, type FlagProvider } from '@flagbridge/core'
+import { createUnavailableVendor, type FlagBridgeError, type FlagProvider } from '@flagbridge/core/engine'
 import { type ReactNode, useState } from 'react'
 import { useBridge } from '../FlagBridgeContext'
 import { useIsomorphicLayoutEffect } from '../useIsomorphicLayoutEffect'

@@ -1,4 +1,4 @@
-import type { ConfigCatClientLike } from '@flagbridge/core'
+import type { ConfigCatClientLike } from '@flagbridge/core/engine'
 
 /**
  * Options passed to configcat-react's `ConfigCatProvider`: a variable typed with its

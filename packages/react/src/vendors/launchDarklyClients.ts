@@ -9,7 +9,7 @@ import {
   type LaunchDarklyVendor,
   toFlagBridgeError,
   toLaunchDarklyContext,
-} from '@flagbridge/core'
+} from '@flagbridge/core/engine'
 import { initialize } from 'launchdarkly-react-client-sdk'
 import type { LaunchDarklyOptions } from './launchDarklyConfig'
 

@@ -1,4 +1,4 @@
-import type { LaunchDarklyBootstrap, LaunchDarklyClientLike } from '@flagbridge/core'
+import type { LaunchDarklyBootstrap, LaunchDarklyClientLike } from '@flagbridge/core/engine'
 
 /**
  * LaunchDarkly's `LDOptions`: a variable typed with it is accepted as it is. The fields FlagBridge

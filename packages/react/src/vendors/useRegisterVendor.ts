@@ -1,4 +1,4 @@
-import type { FlagProvider, FlagVendor } from '@flagbridge/core'
+import type { FlagProvider, FlagVendor } from '@flagbridge/core/engine'
 import { useRef } from 'react'
 import { useBridge } from '../FlagBridgeContext'
 import { useIsomorphicLayoutEffect } from '../useIsomorphicLayoutEffect'
