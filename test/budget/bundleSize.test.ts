@@ -26,6 +26,7 @@ const { measureSizes, formatTable } = (await import(sizeScript)) as {
 const { breakdown } = (await import(new URL('../../scripts/size-breakdown.mjs', import.meta.url).href)) as {
   breakdown(entry: string): Promise<{
     gzip: number
+    minified: number
     features: Array<{ feature: string; gzip: number; minified: number }>
     evaluationOnly: { gzip: number }
   }>
