@@ -63,12 +63,14 @@ describe('tracking.sdkEvaluations', () => {
     )
     await waitFor(() => expect(screen.getByTestId('direct').textContent).toBe('promo=true darkMode=true'))
     expect(screen.getByTestId('hook').textContent).toBe('true')
+    await waitFor(() => expect(segment.tracks()).toHaveLength(1))
     await settle()
     // useFlags read dark-mode during render: not an exposure (a discarded render reads the same way).
     expect(tracked(segment)).toEqual(['configcat promo=true #promo-on'])
     expect(warn.mock.calls.filter(([text]) => String(text).includes('during a render'))).toHaveLength(1)
 
     fireEvent.click(screen.getByRole('button', { name: 'check' }))
+    await waitFor(() => expect(segment.tracks()).toHaveLength(2))
     await settle()
     expect(tracked(segment)).toEqual(['configcat promo=true #promo-on', 'launchdarkly dark-mode=true #1'])
     warn.mockRestore()
