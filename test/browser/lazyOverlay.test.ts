@@ -50,6 +50,10 @@ describe('the README’s lazily loaded overlay', () => {
               replacement: fileURLToPath(new URL('../../packages/core/src/index.ts', import.meta.url)),
             },
             {
+              find: /^@flagbridge\/core\/(engine|tracking)$/,
+              replacement: `${fileURLToPath(new URL('../../packages/core/src/', import.meta.url))}$1.ts`,
+            },
+            {
               find: /^@flagbridge\/react$/,
               replacement: fileURLToPath(new URL('../../packages/react/src/index.ts', import.meta.url)),
             },

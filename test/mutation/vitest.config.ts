@@ -9,7 +9,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 export default defineConfig({
   root,
   resolve: {
-    alias: [{ find: /^@flagbridge\/core$/, replacement: `${root}/packages/core/src/index.ts` }],
+    alias: [
+      { find: /^@flagbridge\/core$/, replacement: `${root}/packages/core/src/index.ts` },
+      { find: /^@flagbridge\/core\/(engine|tracking)$/, replacement: `${root}/packages/core/src/$1.ts` },
+    ],
   },
   test: {
     name: 'core',

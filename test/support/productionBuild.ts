@@ -30,6 +30,7 @@ export async function buildProductionPage(
           resolve: {
             alias: [
               { find: /^@flagbridge\/core$/, replacement: source('core/src/index.ts') },
+              { find: /^@flagbridge\/core\/(engine|tracking)$/, replacement: source('core/src/$1.ts') },
               { find: /^@flagbridge\/react$/, replacement: source('react/src/index.ts') },
               { find: /^@flagbridge\/react\/(.*)$/, replacement: source('react/src/entries/$1.ts') },
             ],

@@ -17,9 +17,12 @@ export async function mountOnce(
   { components, flags }: BenchSize,
   library: Library,
   configCatSource: ConfigCatSource,
+  /** Profiles the measured part (root.render until every value shows) under this name. */
+  profile?: string,
 ): Promise<MountRun> {
-  const scenario = await mountScenario({ library, components, flags, configCatSource })
+  const scenario = await mountScenario({ library, components, flags, configCatSource, profile })
   const servedAt = await scenario.log.until(scenario.expected)
+  if (profile) console.profileEnd(profile)
   await settle(scenario.log)
   const run = {
     ms: servedAt - scenario.startedAt,

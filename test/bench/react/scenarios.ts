@@ -203,6 +203,8 @@ export interface ScenarioOptions {
   components: number
   flags: number
   configCatSource?: ConfigCatSource
+  /** Starts a DevTools CPU profile of this name (`console.profile`) just before `root.render`. */
+  profile?: string
 }
 
 /** One mounted tree, with what it takes to change a flag through the vendor. */
@@ -327,6 +329,7 @@ export async function mountScenario(options: ScenarioOptions): Promise<MountedSc
   const container = document.createElement('div')
   document.body.append(container)
   const root: Root = createRoot(container)
+  if (options.profile) console.profile(options.profile)
   const startedAt = performance.now()
   root.render(tree)
   return {

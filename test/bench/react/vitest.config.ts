@@ -11,6 +11,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@flagbridge\/core$/, replacement: src('core/src/index.ts') },
+      { find: /^@flagbridge\/core\/(engine|tracking)$/, replacement: src('core/src/$1.ts') },
       { find: /^@flagbridge\/react$/, replacement: src('react/src/index.ts') },
       { find: /^@flagbridge\/react\/(.*)$/, replacement: src('react/src/entries/$1.ts') },
     ],

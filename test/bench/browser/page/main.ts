@@ -1,8 +1,9 @@
 // The React benchmarks' page: the jsdom run's scenarios and measurements (test/bench/react/),
 // built by Vite in production mode and driven from Node by ../chromium.bench-run.ts, which calls
 // `window.flagbridgeBench.run()` and formats what it returns.
-import { type BenchSize, measureCached, measureChange, measureMount } from '../../react/measure'
+import { type BenchSize, measureCached, measureChange, measureMount, mountOnce } from '../../react/measure'
 import type { ReactBenchResults } from '../../react/report'
+import type { Library } from '../../react/scenarios'
 
 export interface PageResults extends ReactBenchResults {
   crossOriginIsolated: boolean
@@ -15,6 +16,11 @@ export interface BenchPage {
   /** React's build, as Vite baked `process.env.NODE_ENV` into the bundle. */
   react: string | undefined
   run(size: BenchSize): Promise<PageResults>
+  /**
+   * Mounts `library`'s scenario `size.runs` times, each measured part (root.render until every
+   * value shows) profiled with `console.profile`; returns the measured milliseconds.
+   */
+  profileMounts(size: BenchSize, library: Library): Promise<number[]>
 }
 
 declare global {
@@ -52,5 +58,11 @@ window.flagbridgeBench = {
       userAgent: navigator.userAgent,
       durations: { mount: mountMs, cached: cachedMs, change: changeMs },
     }
+  },
+  async profileMounts(size, library) {
+    const times: number[] = []
+    for (let run = 0; run < size.runs; run++)
+      times.push((await mountOnce(size, library, 'overrides', `${library} ${run}`)).ms)
+    return times
   },
 }
