@@ -368,7 +368,7 @@ describe('bad expose options', () => {
     await settle()
     expect(sentKeys(recorder)).toEqual(['promo'])
     expect(errors).toEqual([
-      "[flagbridge] useTrackedFlag: expose sometimes, threshold 2, minVisibleMs NaN must be 'render' | 'visible' | 'manual', 0–1 and ms ≥ 0: render, 0.5, 1000 are used.",
+      "[flagbridge] useTrackedFlag: expose sometimes, threshold 2, minVisibleMs NaN, exposures undefined must be 'render' | 'visible' | 'manual', 0–1, ms ≥ 0 and 'all' | 'experiments': render, 0.5, 1000, undefined are used.",
     ])
   })
 })

@@ -1,6 +1,8 @@
 import { FlagBridgeError } from './errors'
 import type { FlagProvider, FlagValue } from './evaluation'
+import type { ExposureEventName } from './experimentViewed'
 import type { DedupeScope } from './exposureLedger'
+import type { ExposureScope } from './exposureTracker'
 
 /**
  * The one boundary between what an app passes and what the engine uses: each function turns a
@@ -24,6 +26,8 @@ export interface CheckedTracking {
   maxQueueSize: number
   heapEventPropertyBudget: number
   enabled: boolean
+  exposures: ExposureScope
+  exposureEvents: readonly ExposureEventName[]
 }
 
 export const TRACKING_DEFAULTS: CheckedTracking = {
@@ -35,7 +39,12 @@ export const TRACKING_DEFAULTS: CheckedTracking = {
   maxQueueSize: 500,
   heapEventPropertyBudget: 3_000,
   enabled: true,
+  exposures: 'all',
+  exposureEvents: ['Feature Flag Evaluated'],
 }
+
+// Literals, not the constants: those live in the tracking chunk, this file on the critical path.
+const EVENT_NAMES: readonly ExposureEventName[] = ['Feature Flag Evaluated', 'Experiment Viewed']
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value)
@@ -106,7 +115,22 @@ export function checkTracking(raw: unknown, report: Report): CheckedTracking {
   field('maxQueueSize', isCount(1), 'a whole number ≥ 1')
   field('heapEventPropertyBudget', isCount(1), 'a whole number of bytes ≥ 1')
   field('enabled', isBoolean, 'true or false')
+  field('exposures', isExposureScope, "'all' or 'experiments'")
+  field(
+    'exposureEvents',
+    (value): value is readonly ExposureEventName[] =>
+      Array.isArray(value) &&
+      value.length > 0 &&
+      new Set(value).size === value.length &&
+      value.every((name) => EVENT_NAMES.includes(name)),
+    "a list of 'Feature Flag Evaluated' and/or 'Experiment Viewed'",
+  )
   return checked
+}
+
+/** `tracking.exposures` and `useTrackedFlag`'s `exposures`: `'all'` or `'experiments'`. */
+export function isExposureScope(value: unknown): value is ExposureScope {
+  return value === 'all' || value === 'experiments'
 }
 
 /** `routing`: `default` and every `flags` entry must name a vendor; others are dropped. */

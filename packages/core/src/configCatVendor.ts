@@ -159,6 +159,7 @@ export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
       value: details.value as FlagValue,
       variationId: details.variationId ?? undefined,
       isDefault: details.isDefaultValue,
+      ...(details.matchedPercentageOption != null ? { inExperiment: true } : {}),
     }
     for (const listener of sdkListeners) listener(evaluation)
   }
@@ -210,6 +211,8 @@ export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
               ? 'PERCENTAGE_ROLLOUT'
               : 'FALLTHROUGH',
           isDefault: false,
+          // A percentage option (alone or inside a targeting rule) splits users between variations: an experiment.
+          ...(details.matchedPercentageOption != null ? { inExperiment: true } : {}),
         }
       } catch (error) {
         return notServed(

@@ -6,9 +6,10 @@ import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagEvaluation, FlagProvider, FlagValue } from './evaluation'
 import { createEvaluationStats } from './evaluationStats'
 import { createEventLog, type EventLog } from './eventLog'
+import type { ExposureEventName } from './experimentViewed'
 import { type Exposure, exposureKey, toExposure } from './exposure'
 import type { DedupeScope, LedgerStorage } from './exposureLedger'
-import type { ExposureTracker, ExposureTrackerOptions } from './exposureTracker'
+import type { ExposureScope, ExposureTracker, ExposureTrackerOptions } from './exposureTracker'
 import { createFlagStore, type FlagStore, type RoutingOptions } from './flagStore'
 import { createSdkEvaluationRelay } from './sdkEvaluationRelay'
 import { type FlagBridgeUser, isSameUser, normalizeUser } from './user'
@@ -39,6 +40,17 @@ export interface TrackingOptions {
   heapEventPropertyBudget?: number
   /** Turn exposure tracking off entirely (evaluations still work). Default `true`. */
   enabled?: boolean
+  /**
+   * `'experiments'`: send only evaluations the vendor served in an experiment (LaunchDarkly
+   * `reason.inExperiment`, which needs its `evaluationReasons` option; a ConfigCat percentage
+   * option). The others are shown in the overlay as "not an experiment". Default `'all'`.
+   */
+  exposures?: ExposureScope
+  /**
+   * The events each exposure is sent as, to Segment and Heap: `'Feature Flag Evaluated'` (default),
+   * `'Experiment Viewed'` (Segment's A/B-testing spec), or both, in the order given.
+   */
+  exposureEvents?: readonly ExposureEventName[]
 }
 
 export interface FlagBridgeOptions {
@@ -126,6 +138,8 @@ export function createFlagBridgeWith(
     consent: tracking.consent,
     maxQueueSize: tracking.maxQueueSize,
     trackOverrides: tracking.trackOverrides,
+    exposures: tracking.exposures,
+    exposureEvents: tracking.exposureEvents,
     storage: options.storage,
     eventLog: log,
     onError: errors.reportEvery,
@@ -263,15 +277,19 @@ export function createFlagBridgeWith(
     connected: () => connected,
     /**
      * Call once a component has shown an evaluation (after commit). Counts it for the
-     * overlay, reports its error, and sends the exposure through the tracker.
+     * overlay, reports its error, and sends the exposure through the tracker; `exposures`
+     * overrides `tracking.exposures` for this read.
      */
-    recordExposure(evaluation: FlagEvaluation<unknown>, { track = true }: { track?: boolean } = {}) {
+    recordExposure(
+      evaluation: FlagEvaluation<unknown>,
+      { track = true, exposures }: { track?: boolean; exposures?: ExposureScope | undefined } = {},
+    ) {
       stats.record(evaluation)
       if (evaluation.error) report(evaluation.error)
       if (!track || evaluation.user !== (user ? user.id : null)) return
       const exposure = toExposure(evaluation, user)
       if (!exposure) return
-      tracker.record(exposure)
+      tracker.record(exposure, exposures)
       if (!exposure.overridden) exposeToVendor(exposure, evaluation.value)
     },
     evaluationStats: stats.all,

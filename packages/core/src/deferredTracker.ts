@@ -100,7 +100,7 @@ export function createDeferredTracker(options: {
     identify: (...args) => call((loaded) => loaded.identify(...args)),
     user: () => tracker?.user(),
     link: (launchDarklyKey) => call((loaded) => loaded.link(launchDarklyKey)),
-    record: (exposure) => call((loaded) => loaded.record(exposure), true),
+    record: (exposure, exposures) => call((loaded) => loaded.record(exposure, exposures), true),
     setConsent(next) {
       consent = next
       call((loaded) => loaded.setConsent(next))

@@ -1,4 +1,5 @@
 import type { FlagBridgeError } from './errors'
+import type { ExposureEventName } from './experimentViewed'
 import type { Exposure } from './exposure'
 import type { FlagBridgeUser } from './user'
 import type { ConnectionStatus } from './vendor'
@@ -23,7 +24,8 @@ export type DestinationCall =
   | { kind: 'reset' }
   /** LaunchDarkly knows the visitor by this context key (anonymous visitors get theirs late). */
   | { kind: 'link'; launchDarklyKey: string }
-  | { kind: 'track'; exposure: Exposure }
+  /** `event`: the event to send it as (`tracking.exposureEvents`); absent means 'Feature Flag Evaluated'. */
+  | { kind: 'track'; exposure: Exposure; event?: ExposureEventName | undefined }
 
 /**
  * The small interface an analytics tool implements. Segment and Heap are the two

@@ -58,8 +58,15 @@ export function evaluateFlag({
     loading: false,
     ...fields,
   })
-  const served = ({ value, variationId, reason }: VendorEvaluation, loading: boolean) =>
-    fallback({ value, variationId, reason, isDefault: false, loading })
+  const served = ({ value, variationId, reason, inExperiment }: VendorEvaluation, loading: boolean) =>
+    fallback({
+      value,
+      variationId,
+      reason,
+      isDefault: false,
+      loading,
+      ...(inExperiment ? { inExperiment } : {}),
+    })
 
   if (typeof key !== 'string' || key.length === 0) {
     const got = JSON.stringify(key) ?? String(key)

@@ -34,6 +34,11 @@ export interface FlagEvaluation<T = FlagValue> {
   overridden: boolean
   /** The vendor has not delivered its config (or the flags for the current user) yet. */
   loading: boolean
+  /**
+   * The vendor says this value was served as part of an experiment: LaunchDarkly's
+   * `reason.inExperiment` (sent with `evaluationReasons`), a ConfigCat percentage option.
+   */
+  inExperiment?: boolean | undefined
 }
 
 /** What a vendor adapter answers for one key, before FlagBridge adds identity and overrides. */
@@ -49,6 +54,8 @@ export interface VendorEvaluation {
    * an identify); absent means "as the vendor's state says".
    */
   loading?: boolean | undefined
+  /** Served as part of an experiment (LaunchDarkly `reason.inExperiment`, a ConfigCat percentage option). */
+  inExperiment?: boolean | undefined
 }
 
 /** `true` when two snapshots would render the same: the store keeps the old object then. */
@@ -63,7 +70,8 @@ export function isSameEvaluation(a: FlagEvaluation<unknown>, b: FlagEvaluation<u
     a.isDefault === b.isDefault &&
     a.error?.message === b.error?.message &&
     a.overridden === b.overridden &&
-    a.loading === b.loading
+    a.loading === b.loading &&
+    a.inExperiment === b.inExperiment
   )
 }
 

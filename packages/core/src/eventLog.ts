@@ -1,7 +1,15 @@
 import { batchPerMicrotask } from './microtaskBatch'
 
 /** Where one call to a destination stands. */
-export type EventStatus = 'queued' | 'waiting-for-consent' | 'sent' | 'deduplicated' | 'failed' | 'dropped'
+export type EventStatus =
+  | 'queued'
+  | 'waiting-for-consent'
+  | 'sent'
+  | 'deduplicated'
+  | 'failed'
+  | 'dropped'
+  /** `tracking.exposures: 'experiments'` and the vendor did not serve it in an experiment: not sent. */
+  | 'not-an-experiment'
 
 /** One line of the event log the overlay shows: what was (or will be) sent, where, and how it went. */
 export interface EventLogEntry {

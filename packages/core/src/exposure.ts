@@ -18,6 +18,8 @@ export interface Exposure {
   provider: FlagProvider
   user: FlagBridgeUser | undefined
   overridden: boolean
+  /** Served as part of an experiment (see `FlagEvaluation.inExperiment`). */
+  inExperiment?: boolean | undefined
 }
 
 /**
@@ -31,7 +33,7 @@ export function toExposure(
 ): Exposure | undefined {
   if (evaluation.loading || evaluation.error || !evaluation.provider) return undefined
   if (evaluation.isDefault && !evaluation.overridden) return undefined
-  return {
+  const exposure: Exposure = {
     key: evaluation.key,
     value: evaluation.value as FlagValue,
     variationId: evaluation.variationId,
@@ -39,6 +41,8 @@ export function toExposure(
     user,
     overridden: evaluation.overridden,
   }
+  if (evaluation.inExperiment) exposure.inExperiment = true
+  return exposure
 }
 
 /**

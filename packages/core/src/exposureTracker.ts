@@ -1,7 +1,8 @@
 import type { AnalyticsDestination, DestinationCall } from './destination'
 import { FlagBridgeError, toFlagBridgeError } from './errors'
-import { createEventLog, type EventLog, type EventLogEntry } from './eventLog'
-import { type Exposure, exposureKey } from './exposure'
+import { createEventLog, type EventLog, type EventLogEntry, type EventStatus } from './eventLog'
+import type { ExposureEventName } from './experimentViewed'
+import { EXPOSURE_EVENT, type Exposure, exposureKey } from './exposure'
 import { createExposureLedger, type DedupeScope, type LedgerStorage } from './exposureLedger'
 import { type FlagBridgeUser, isSameUser } from './user'
 
@@ -18,6 +19,10 @@ export interface ExposureTrackerOptions {
   maxQueueSize?: number
   /** Exposures of locally overridden values are sent only when this is `true`. */
   trackOverrides?: boolean
+  /** `'experiments'`: only exposures the vendor served in an experiment are sent. Default `'all'`. */
+  exposures?: ExposureScope
+  /** The events each exposure is sent as, in order. Default `['Feature Flag Evaluated']`. */
+  exposureEvents?: readonly ExposureEventName[]
   storage?: LedgerStorage | undefined
   maxLedgerEntries?: number
   eventLog?: EventLog
@@ -25,6 +30,9 @@ export interface ExposureTrackerOptions {
   /** Start sending at once (default). With `false`, calls wait until `connect()`: React connects after commit. */
   autoConnect?: boolean
 }
+
+/** Which exposures are sent: every one, or only those served in an experiment. */
+export type ExposureScope = 'all' | 'experiments'
 
 /** Ledger bit (beside the destinations' bits) marking that a duplicate was logged. */
 const DUPLICATE_LOGGED = 30
@@ -71,6 +79,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  */
 export function createExposureTracker(options: ExposureTrackerOptions) {
   const { destinations, dedupe = 'session', maxQueueSize = 500, trackOverrides = false } = options
+  const { exposures: scope = 'all', exposureEvents = [EXPOSURE_EVENT] } = options
   const log = options.eventLog ?? createEventLog()
   const ledger = createExposureLedger({
     scope: dedupe,
@@ -223,12 +232,35 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     report(error)
   }
 
-  const logDuplicate = (key: string, exposure: Exposure) => {
+  /** The first duplicate (or the first evaluation outside an experiment) of each exposure is logged. */
+  const logOnce = (key: string, call: DestinationCall & { kind: 'track' }, status: EventStatus) => {
+    if (ledger.taken(key) & (1 << DUPLICATE_LOGGED)) return
     ledger.take(key, DUPLICATE_LOGGED)
     for (const outbox of outboxes) {
-      const described = describe(outbox, { kind: 'track', exposure }, false)
-      if (described)
-        log.add({ ...described, flagKey: exposure.key, status: 'deduplicated', error: undefined })
+      const described = describe(outbox, call, false)
+      if (described) log.add({ ...described, flagKey: call.exposure.key, status, error: undefined })
+    }
+  }
+
+  /** One exposure as one event: its own ledger entry (the default event keeps the plain key). */
+  const recordAs = (exposure: Exposure, event: ExposureEventName) => {
+    const call = { kind: 'track' as const, exposure, event }
+    if (dedupe === 'none') {
+      for (const outbox of outboxes) enqueue(outbox, call, undefined)
+      return
+    }
+    const key = event === EXPOSURE_EVENT ? exposureKey(exposure) : `${exposureKey(exposure)}\u0001${event}`
+    const taken = ledger.taken(key)
+    if ((taken & everyDestination) === everyDestination) {
+      stats.deduplicated++
+      // The event log shows the first duplicate of each exposure, not every re-render.
+      logOnce(key, call, 'deduplicated')
+      return
+    }
+    for (const outbox of outboxes) {
+      if (taken & (1 << outbox.index)) continue
+      ledger.take(key, outbox.index)
+      enqueue(outbox, call, key)
     }
   }
 
@@ -286,28 +318,21 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     link(launchDarklyKey: string) {
       for (const outbox of outboxes) enqueue(outbox, { kind: 'link', launchDarklyKey }, undefined)
     },
-    /** Sends an exposure to every destination that hasn't taken it yet. Never throws. */
-    record(exposure: Exposure): void {
+    /**
+     * Sends an exposure, as each of `exposureEvents`, to every destination that hasn't taken it
+     * yet. With `exposures` (or the tracker's option) `'experiments'`, one the vendor did not serve
+     * in an experiment is only logged ('not-an-experiment'). Never throws.
+     */
+    record(exposure: Exposure, exposures: ExposureScope = scope): void {
       if (exposure.overridden && !trackOverrides) return
       if (!identified) identify(exposure.user)
       stats.recorded++
-      if (dedupe === 'none') {
-        for (const outbox of outboxes) enqueue(outbox, { kind: 'track', exposure }, undefined)
+      if (exposures === 'experiments' && !exposure.inExperiment) {
+        const key = `${exposureKey(exposure)}\u0001not-an-experiment`
+        logOnce(key, { kind: 'track', exposure, event: exposureEvents[0] }, 'not-an-experiment')
         return
       }
-      const key = exposureKey(exposure)
-      const taken = ledger.taken(key)
-      if ((taken & everyDestination) === everyDestination) {
-        stats.deduplicated++
-        // The event log shows the first duplicate of each exposure, not every re-render.
-        if (!(taken & (1 << DUPLICATE_LOGGED))) logDuplicate(key, exposure)
-        return
-      }
-      for (const outbox of outboxes) {
-        if (taken & (1 << outbox.index)) continue
-        ledger.take(key, outbox.index)
-        enqueue(outbox, { kind: 'track', exposure }, key)
-      }
+      for (const event of exposureEvents) recordAs(exposure, event)
     },
     /** Opens or closes the consent gate; opening flushes everything that waited, in order. */
     setConsent(next: boolean) {

@@ -1,6 +1,7 @@
 import type { AnalyticsDestination, DestinationState } from './destination'
 import { FlagBridgeError } from './errors'
 import type { FlagValue } from './evaluation'
+import { createHeapExperimentViewed, EXPERIMENT_VIEWED } from './experimentViewed'
 import {
   createHeapTrack,
   DEFAULT_MAX_VALUE_LENGTH,
@@ -261,7 +262,9 @@ export function createHeapDestination({
         case 'link':
           return { name: 'addUserProperties', payload: { ldUserId: call.launchDarklyKey } }
         case 'track': {
-          const { event, properties } = createHeapTrack(call.exposure, maxValueLength)
+          const { event, properties } = (
+            call.event === EXPERIMENT_VIEWED ? createHeapExperimentViewed : createHeapTrack
+          )(call.exposure, maxValueLength)
           return { name: event, payload: { properties } }
         }
       }
@@ -307,7 +310,9 @@ export function createHeapDestination({
           return
         case 'track': {
           startPage(heap, call.exposure.user ? call.exposure.user.id : null)
-          const { event, properties } = createHeapTrack(call.exposure, maxValueLength)
+          const { event, properties } = (
+            call.event === EXPERIMENT_VIEWED ? createHeapExperimentViewed : createHeapTrack
+          )(call.exposure, maxValueLength)
           heap.track(event, properties)
           const { add, remove, tooLarge } = budget.set(
             call.exposure.key,

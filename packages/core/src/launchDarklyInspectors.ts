@@ -67,6 +67,7 @@ export function createLaunchDarklyInspectors() {
         value: detail.value as FlagValue,
         variationId: detail.variationIndex == null ? undefined : String(detail.variationIndex),
         isDefault: detail.variationIndex == null,
+        ...(detail.reason?.inExperiment === true ? { inExperiment: true } : {}),
       }
       for (const listener of [...listeners]) listener(evaluation)
     },

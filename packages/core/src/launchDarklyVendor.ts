@@ -24,7 +24,10 @@ export interface LaunchDarklyClientLike {
 /** The `bootstrap` flag set LaunchDarkly's server SDKs produce (`allFlagsState().toJSON()`). */
 export interface LaunchDarklyBootstrap {
   [key: string]: unknown
-  $flagsState?: Record<string, { variation?: number; version?: number; reason?: { kind?: string } }>
+  $flagsState?: Record<
+    string,
+    { variation?: number; version?: number; reason?: { kind?: string; inExperiment?: boolean } }
+  >
 }
 
 export interface LaunchDarklyVendorOptions {
@@ -152,6 +155,8 @@ export function createLaunchDarklyVendor(
       variationId: detail.variationIndex == null ? undefined : String(detail.variationIndex),
       reason: detail.reason?.kind,
       isDefault: false,
+      // Only with evaluationReasons does LaunchDarkly send reasons: without them nothing is an experiment.
+      ...(detail.reason?.inExperiment === true ? { inExperiment: true } : {}),
     }
   }
   /**
@@ -177,6 +182,7 @@ export function createLaunchDarklyVendor(
       variationId: meta?.variation === undefined ? undefined : String(meta.variation),
       reason: meta?.reason?.kind,
       isDefault: false,
+      ...(meta?.reason?.inExperiment === true ? { inExperiment: true } : {}),
     }
   }
 

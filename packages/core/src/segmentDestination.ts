@@ -1,5 +1,6 @@
 import type { AnalyticsDestination, DestinationCall, DestinationState } from './destination'
 import { toFlagBridgeError } from './errors'
+import { createSegmentExperimentViewed, EXPERIMENT_VIEWED } from './experimentViewed'
 import { createSegmentTrack, DEFAULT_MAX_VALUE_LENGTH } from './exposure'
 import { type FlagBridgeUser, publicTraits } from './user'
 
@@ -109,7 +110,9 @@ export function createSegmentDestination(
       case 'link':
         return undefined
       case 'track': {
-        const { event, properties, options } = createSegmentTrack(call.exposure, maxValueLength)
+        const { event, properties, options } = (
+          call.event === EXPERIMENT_VIEWED ? createSegmentExperimentViewed : createSegmentTrack
+        )(call.exposure, maxValueLength)
         return { name: event, payload: { properties, context: options.context } }
       }
     }
@@ -154,7 +157,9 @@ export function createSegmentDestination(
         case 'link':
           return
         case 'track': {
-          const { event, properties, options } = createSegmentTrack(call.exposure, maxValueLength)
+          const { event, properties, options } = (
+            call.event === EXPERIMENT_VIEWED ? createSegmentExperimentViewed : createSegmentTrack
+          )(call.exposure, maxValueLength)
           return failedDelivery(analytics.track(event, properties, options))
         }
       }

@@ -2,10 +2,18 @@ import type { FlagProvider, FlagValue, VendorEvaluation } from './evaluation'
 import type { FlagBridgeUser } from './user'
 import { type FlagVendor, notServed, type VendorState } from './vendor'
 
-/** A flag for {@link createStaticVendor}: a bare value, or a value with its variation id. */
-export type StaticFlag = FlagValue | { value: FlagValue; variationId?: string; reason?: string }
+/** A static flag with its details: `inExperiment` as a vendor would report it. */
+export interface DetailedStaticFlag {
+  value: FlagValue
+  variationId?: string
+  reason?: string
+  inExperiment?: boolean
+}
 
-function isDetailed(flag: StaticFlag): flag is { value: FlagValue; variationId?: string; reason?: string } {
+/** A flag for {@link createStaticVendor}: a bare value, or a value with its details. */
+export type StaticFlag = FlagValue | DetailedStaticFlag
+
+function isDetailed(flag: StaticFlag): flag is DetailedStaticFlag {
   return typeof flag === 'object' && flag !== null && !Array.isArray(flag) && 'value' in flag
 }
 
@@ -44,6 +52,7 @@ export function createStaticVendor(
           variationId: flag.variationId,
           reason: flag.reason ?? 'STATIC',
           isDefault: false,
+          ...(flag.inExperiment === true ? { inExperiment: true } : {}),
         }
       return { value: flag, variationId: undefined, reason: 'STATIC', isDefault: false }
     },

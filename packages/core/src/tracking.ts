@@ -1,5 +1,17 @@
 // @flagbridge/core/tracking: the exposure pipeline (ledger, tracker, payloads, Segment and Heap),
 // which `<FlagBridgeProvider>` loads with import() once mounted.
+
+export type {
+  ExperimentViewedProperties,
+  HeapExperimentViewedCall,
+  SegmentExperimentViewedCall,
+} from './experimentViewed'
+export {
+  createExperimentViewedProperties,
+  createHeapExperimentViewed,
+  createSegmentExperimentViewed,
+  EXPERIMENT_VIEWED,
+} from './experimentViewed'
 export type { Exposure, HeapScalar, HeapTrackCall, SegmentTrackCall } from './exposure'
 export {
   createHeapTrack,

@@ -21,6 +21,8 @@ export interface SdkEvaluation {
   value: FlagValue
   variationId: string | undefined
   isDefault: boolean
+  /** Served as part of an experiment, when the SDK says so. */
+  inExperiment?: boolean | undefined
 }
 
 /**

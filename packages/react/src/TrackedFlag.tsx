@@ -47,9 +47,17 @@ export function TrackedFlag<D extends FlagValue>({
   expose,
   threshold,
   minVisibleMs,
+  exposures,
   ...rest
 }: TrackedFlagProps<D>) {
-  const flag = useTrackedFlag(flagKey, defaultValue, { source, track, expose, threshold, minVisibleMs })
+  const flag = useTrackedFlag(flagKey, defaultValue, {
+    source,
+    track,
+    expose,
+    threshold,
+    minVisibleMs,
+    exposures,
+  })
   const shown = children(flag as TrackedFlagResult<Widen<D>>)
   if (expose !== 'visible') return shown
   return createElement(as, { ...rest, ref: flag.ref }, shown)

@@ -18,6 +18,8 @@ export interface ExposureOptions {
   threshold?: number
   /** `expose: 'visible'`: how long it must stay in view, in ms. Default 1,000. */
   minVisibleMs?: number
+  /** Overrides `tracking.exposures` for this read: `'experiments'` sends it only when served in an experiment. */
+  exposures?: 'all' | 'experiments'
 }
 
 /** What `useTrackedFlag` adds for `expose: 'visible'` and `'manual'`. */
@@ -36,18 +38,25 @@ const isDuration = (value: unknown): value is number =>
   typeof value === 'number' && value >= 0 && value < Number.POSITIVE_INFINITY
 
 /** The options as used: a refused one is replaced by its default and named in `problem`. */
-function checkOptions({ expose = 'render', threshold = 0.5, minVisibleMs = 1_000 }: ExposureOptions) {
+function checkOptions({
+  expose = 'render',
+  threshold = 0.5,
+  minVisibleMs = 1_000,
+  exposures,
+}: ExposureOptions) {
   const mode = MODES.includes(expose) ? expose : 'render'
   const share = isShare(threshold) ? threshold : DEFAULT_VISIBILITY.threshold
   const ms = isDuration(minVisibleMs) ? minVisibleMs : DEFAULT_VISIBILITY.minVisibleMs
+  const scope = exposures === 'all' || exposures === 'experiments' ? exposures : undefined
   const problem =
-    mode !== expose || share !== threshold || ms !== minVisibleMs
-      ? `useTrackedFlag: expose ${String(expose)}, threshold ${String(threshold)}, minVisibleMs ${String(minVisibleMs)} must be 'render' | 'visible' | 'manual', 0–1 and ms ≥ 0: ${mode}, ${share}, ${ms} are used.`
+    mode !== expose || share !== threshold || ms !== minVisibleMs || scope !== exposures
+      ? `useTrackedFlag: expose ${String(expose)}, threshold ${String(threshold)}, minVisibleMs ${String(minVisibleMs)}, exposures ${String(exposures)} must be 'render' | 'visible' | 'manual', 0–1, ms ≥ 0 and 'all' | 'experiments': ${mode}, ${share}, ${ms}, ${String(scope)} are used.`
       : ''
   const fellBack = mode === 'visible' && !canWatchVisibility()
   return {
     mode: fellBack ? 'render' : mode,
     visibility: { threshold: share, minVisibleMs: ms },
+    scope,
     problem,
     fellBack,
   }
@@ -72,11 +81,14 @@ export function useExposure(
   options: ExposureOptions,
 ): ExposeControls {
   const track = options.track ?? true
-  const { mode, visibility, problem, fellBack } = checkOptions(options)
+  const { mode, visibility, scope, problem, fellBack } = checkOptions(options)
   const seen = useRef(false)
-  const committed = useRef<{ evaluation: FlagEvaluation<unknown>; track: boolean; mode: ExposeMode }>(
-    undefined,
-  )
+  const committed = useRef<{
+    evaluation: FlagEvaluation<unknown>
+    track: boolean
+    mode: ExposeMode
+    scope: 'all' | 'experiments' | undefined
+  }>(undefined)
   const recorded = useRef<{ evaluation: FlagEvaluation<unknown>; sent: boolean } | undefined>(undefined)
   const stopWaiting = useRef<(() => void) | undefined>(undefined)
   const stopWatching = useRef<(() => void) | undefined>(undefined)
@@ -89,7 +101,7 @@ export function useExposure(
     // Each snapshot once, and again only if it may now be sent where it wasn't before.
     if (last?.evaluation === current.evaluation && (last.sent || !sent)) return
     recorded.current = { evaluation: current.evaluation, sent }
-    bridge.recordExposure(current.evaluation, { track: sent })
+    bridge.recordExposure(current.evaluation, { track: sent, exposures: current.scope })
   }, [bridge])
 
   const expose = useCallback(() => {
@@ -112,7 +124,7 @@ export function useExposure(
   )
 
   useEffect(() => {
-    committed.current = { evaluation, track, mode }
+    committed.current = { evaluation, track, mode, scope }
     record()
     if (!track || mode === 'render' || seen.current || !isServed(evaluation)) return
     const done = bridge.waiting.add({
@@ -122,7 +134,7 @@ export function useExposure(
     })
     stopWaiting.current = done
     return done
-  }, [bridge, evaluation, track, mode, record])
+  }, [bridge, evaluation, track, mode, scope, record])
 
   useEffect(() => {
     if (problem) bridge.report(new FlagBridgeError('INVALID_OPTIONS', problem))

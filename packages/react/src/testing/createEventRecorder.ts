@@ -1,8 +1,12 @@
 import {
   type AnalyticsDestination,
+  createExperimentViewedProperties,
   createHeapTrack,
   createSegmentTrack,
   type DestinationCall,
+  EXPERIMENT_VIEWED,
+  EXPOSURE_EVENT,
+  type ExperimentViewedProperties,
   publicTraits,
 } from '@flagbridge/core'
 
@@ -21,9 +25,18 @@ export type RecordedEvent =
   | { type: 'reset' }
   | ({
       type: 'track'
-      event: string
+      event: typeof EXPOSURE_EVENT
       properties: ReturnType<typeof createSegmentTrack>['properties']
       heapProperties: ReturnType<typeof createHeapTrack>['properties']
+      context: ReturnType<typeof createSegmentTrack>['options']['context']
+      overridden: boolean
+    } & RecordedIdentity)
+  /** `tracking.exposureEvents` with 'Experiment Viewed': Segment and Heap get the same properties. */
+  | ({
+      type: 'track'
+      event: typeof EXPERIMENT_VIEWED
+      properties: ExperimentViewedProperties
+      heapProperties: ExperimentViewedProperties
       context: ReturnType<typeof createSegmentTrack>['options']['context']
       overridden: boolean
     } & RecordedIdentity)
@@ -63,6 +76,18 @@ export function createEventRecorder(options: { name?: string; maxValueLength?: n
       case 'link':
         return undefined
       case 'track': {
+        if (call.event === EXPERIMENT_VIEWED) {
+          const properties = createExperimentViewedProperties(call.exposure, options.maxValueLength)
+          return {
+            type: 'track',
+            ...identity,
+            event: EXPERIMENT_VIEWED,
+            properties,
+            heapProperties: properties,
+            context: createSegmentTrack(call.exposure).options.context,
+            overridden: call.exposure.overridden,
+          }
+        }
         const {
           event,
           properties,
@@ -110,7 +135,11 @@ export function createEventRecorder(options: { name?: string; maxValueLength?: n
     destination,
     /** Every call, in order. */
     events,
-    tracks: () => events.filter((event) => event.type === 'track'),
+    /** The 'Feature Flag Evaluated' tracks. */
+    tracks: () => events.filter((event) => event.type === 'track' && event.event === EXPOSURE_EVENT),
+    /** The 'Experiment Viewed' tracks (`tracking.exposureEvents`). */
+    experimentViews: () =>
+      events.filter((event) => event.type === 'track' && event.event === EXPERIMENT_VIEWED),
     identifies: () => events.filter((event) => event.type === 'identify'),
     /** Calls `listener` for every new event; returns the unsubscribe. */
     subscribe(listener: (event: RecordedEvent) => void) {
