@@ -65,8 +65,6 @@ const heapTrackedKeys = () =>
   heapCalls(server, 'track').map((call) => call.args[1]?.feature_flag_key ?? call.args[1]?.experiment_id)
 
 describe('expose modes in Chromium, over the real SDKs', () => {
-  beforeAll(() => {})
-
   it("'visible': a flag below the fold is not sent until scrolled into view; a closed menu's flag when it opens", async () => {
     const { cc, seg } = keys('fold')
     server.setConfigCat(cc, {
@@ -151,5 +149,137 @@ describe('expose modes in Chromium, over the real SDKs', () => {
     await page.evaluate(() => window.scrollTo(0, 0))
     await settle(page)
     expect(trackedKeys()).toEqual(['hero-layout'])
+  })
+})
+
+/** Three flags: one LaunchDarkly serves in an experiment, one it doesn't, one plain ConfigCat flag. */
+function experimentFlags(name: string) {
+  const { cc, seg, ld } = keys(name)
+  server.setConfigCat(cc, { 'banner-text': { t: 1, v: { s: 'Hello' }, i: 'cc-banner-hello' } })
+  server.setLaunchDarkly(ld, () => ({
+    'checkout-experiment': { value: 'b', variation: 1, reason: { kind: 'FALLTHROUGH', inExperiment: true } },
+    'nav-layout': { value: 'sidebar', variation: 0, reason: { kind: 'FALLTHROUGH' } },
+  }))
+  return { cc, seg, ld, flags: 'checkout-experiment,nav-layout,banner-text' }
+}
+
+async function showsAll(page: Page) {
+  await page.getByText('checkout-experiment=b').waitFor()
+  await page.getByText('nav-layout=sidebar').waitFor()
+  await page.getByText('banner-text=Hello').waitFor()
+}
+
+describe("tracking.exposures: 'experiments' and Experiment Viewed, in Chromium over the real SDKs", () => {
+  it("'experiments' sends only the experiment flag of three", async () => {
+    const { flags, ...vendors } = experimentFlags('experiments')
+    const page = await open({ ...vendors, heap: 'heap-exp', flags, exposures: 'experiments' })
+    await showsAll(page)
+    await expect.poll(trackedKeys, POLL).toEqual(['checkout-experiment'])
+    await settle(page)
+    expect(trackedKeys()).toEqual(['checkout-experiment'])
+    await expect.poll(heapTrackedKeys, POLL).toEqual(['checkout-experiment'])
+    // LaunchDarkly sent the reasons because the client asked for them: FlagBridge creates its
+    // clients with evaluationReasons on.
+    expect(server.of('ld-evalx').map((request) => request.query.withReasons)).toEqual(['true'])
+  })
+
+  it('a ConfigCat flag served through a percentage option is an experiment', async () => {
+    const { cc, seg } = keys('percentage')
+    server.setConfigCat(cc, {
+      'banner-text': { t: 1, v: { s: 'Hello' }, i: 'cc-banner-hello' },
+      'checkout-split': {
+        t: 1,
+        a: 'Identifier',
+        p: [
+          { p: 100, v: { s: 'new' }, i: 'cc-split-new' },
+          { p: 0, v: { s: 'old' }, i: 'cc-split-old' },
+        ],
+        v: { s: 'old' },
+        i: 'cc-split-default',
+      } as never,
+    })
+    const page = await open({ cc, seg, flags: 'checkout-split,banner-text', exposures: 'experiments' })
+    await page.getByText('checkout-split=new').waitFor()
+    await page.getByText('banner-text=Hello').waitFor()
+    await expect.poll(trackedKeys, POLL).toEqual(['checkout-split'])
+    await settle(page)
+    expect(segmentEvents(server, 'track').map((event) => event.properties)).toEqual([
+      {
+        feature_flag_key: 'checkout-split',
+        value: 'new',
+        variation_id: 'cc-split-new',
+        flag_provider: 'configcat',
+        user: { name: 'Ada' },
+      },
+    ])
+  })
+
+  it('Experiment Viewed beside Feature Flag Evaluated: exact payloads at Segment’s API and in heap.js', async () => {
+    const { flags, ...vendors } = experimentFlags('experiment-viewed')
+    const page = await open({
+      ...vendors,
+      heap: 'heap-ev',
+      flags,
+      exposures: 'experiments',
+      events: 'Experiment Viewed,Feature Flag Evaluated',
+    })
+    await showsAll(page)
+    await expect.poll(() => segmentEvents(server, 'track').length, POLL).toBe(2)
+    await expect.poll(() => heapCalls(server, 'track').length, POLL).toBe(2)
+    await settle(page)
+    expect(
+      segmentEvents(server, 'track').map(({ event, userId, properties, context }) => ({
+        event,
+        userId,
+        properties,
+        integration: context?.integration,
+      })),
+    ).toEqual([
+      {
+        event: 'Experiment Viewed',
+        userId: 'user-1',
+        properties: {
+          experiment_id: 'checkout-experiment',
+          experiment_name: 'checkout-experiment',
+          variation_id: '1',
+          variation_name: 'b',
+        },
+        integration: { name: 'launchdarkly', version: '1.0.0' },
+      },
+      {
+        event: 'Feature Flag Evaluated',
+        userId: 'user-1',
+        properties: {
+          feature_flag_key: 'checkout-experiment',
+          value: 'b',
+          variation_id: '1',
+          flag_provider: 'launchdarkly',
+          user: { name: 'Ada' },
+        },
+        integration: { name: 'launchdarkly', version: '1.0.0' },
+      },
+    ])
+    expect(heapCalls(server, 'track').map((call) => [call.identity, ...call.args])).toEqual([
+      [
+        'user-1',
+        'Experiment Viewed',
+        {
+          experiment_id: 'checkout-experiment',
+          experiment_name: 'checkout-experiment',
+          variation_id: '1',
+          variation_name: 'b',
+        },
+      ],
+      [
+        'user-1',
+        'Feature Flag Evaluated',
+        {
+          feature_flag_key: 'checkout-experiment',
+          value: 'b',
+          variation_id: '1',
+          flag_provider: 'launchdarkly',
+        },
+      ],
+    ])
   })
 })

@@ -52,19 +52,23 @@ const over = (result: Measured) =>
 // Splitting took the main entry's critical path from 16.49 kB to 13.26 kB; "everything" grew from
 // 16.49 to 18.39 kB, as three files compress apart (measured as a page downloads them). +1.1 kB on
 // the critical path: the exposure modes of issue 17 ('visible', 'manual', <TrackedFlag>, the
-// registry of exposures waiting to be seen), which hooks need at render.
+// registry of exposures waiting to be seen), which hooks need at render. Issue 17's second half
+// (tracking.exposures 'experiments', Experiment Viewed): +0.38 kB critical (inExperiment read from both
+// vendors and carried by evaluations, the two options checked, the hook's per-read override and its
+// development warning) and +0.65 kB everything (the Experiment Viewed payloads, the filter, per-event
+// ledger keys); core +0.51 kB.
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_360, total: 19_490 },
-  '@flagbridge/react/configcat': { critical: 11_890, total: 17_020 },
-  '@flagbridge/react/launchdarkly': { critical: 13_250, total: 18_380 },
+  '@flagbridge/react': { critical: 14_740, total: 20_150 },
+  '@flagbridge/react/configcat': { critical: 12_240, total: 17_650 },
+  '@flagbridge/react/launchdarkly': { critical: 13_600, total: 19_010 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 14_540
+const CORE_CEILING = 15_050
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

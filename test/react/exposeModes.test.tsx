@@ -372,3 +372,105 @@ describe('bad expose options', () => {
     ])
   })
 })
+
+describe("exposures: 'experiments'", () => {
+  const experimentFlags = {
+    configcat: { plain: { value: true, variationId: 'cc-plain' } },
+    launchdarkly: {
+      experiment: { value: 'b', variationId: '1', reason: 'FALLTHROUGH', inExperiment: true },
+      rollout: { value: 'a', variationId: '0', reason: 'FALLTHROUGH' },
+    },
+  }
+  function Read({ flag, exposures }: { flag: string; exposures?: 'all' | 'experiments' }) {
+    const { value } = useTrackedFlag(
+      flag,
+      (flag === 'plain' ? false : 'x') as string | boolean,
+      exposures ? { exposures } : undefined,
+    )
+    return <i>{String(value)}</i>
+  }
+
+  it('sends only evaluations served in an experiment; the others are logged as not an experiment', () => {
+    const recorder = createEventRecorder()
+    let log: () => readonly { flagKey?: string; status: string }[] = () => []
+    function Log() {
+      const { events } = useFlagBridge()
+      log = events
+      return null
+    }
+    render(
+      <TestFlagBridgeProvider
+        flags={experimentFlags}
+        recorder={recorder}
+        tracking={{ exposures: 'experiments' }}
+      >
+        <Read flag="experiment" />
+        <Read flag="rollout" />
+        <Read flag="plain" />
+        <Read flag="plain" />
+        <Log />
+      </TestFlagBridgeProvider>,
+    )
+    expect(sentKeys(recorder)).toEqual(['experiment'])
+    expect(
+      log()
+        .filter((entry) => entry.status === 'not-an-experiment')
+        .map((entry) => entry.flagKey),
+    ).toEqual(['plain', 'rollout'])
+  })
+
+  it('a per-hook override wins over tracking.exposures, both ways', () => {
+    const recorder = createEventRecorder()
+    render(
+      <TestFlagBridgeProvider
+        flags={experimentFlags}
+        recorder={recorder}
+        tracking={{ exposures: 'experiments' }}
+      >
+        <Read flag="plain" exposures="all" />
+        <Read flag="rollout" />
+      </TestFlagBridgeProvider>,
+    )
+    expect(sentKeys(recorder)).toEqual(['plain'])
+    const other = createEventRecorder()
+    render(
+      <TestFlagBridgeProvider flags={experimentFlags} recorder={other}>
+        <Read flag="rollout" exposures="experiments" />
+        <Read flag="experiment" exposures="experiments" />
+        <Read flag="plain" />
+      </TestFlagBridgeProvider>,
+    )
+    expect(sentKeys(other)).toEqual(['experiment', 'plain'])
+  })
+
+  it('Experiment Viewed instead of, or beside, Feature Flag Evaluated', () => {
+    const recorder = createEventRecorder()
+    render(
+      <TestFlagBridgeProvider
+        flags={experimentFlags}
+        recorder={recorder}
+        tracking={{ exposures: 'experiments', exposureEvents: ['Experiment Viewed'] }}
+      >
+        <Read flag="experiment" />
+        <Read flag="plain" />
+      </TestFlagBridgeProvider>,
+    )
+    expect(sentKeys(recorder)).toEqual([])
+    expect(recorder.experimentViews().map((event) => [event.properties, event.heapProperties])).toEqual([
+      [
+        {
+          experiment_id: 'experiment',
+          experiment_name: 'experiment',
+          variation_id: '1',
+          variation_name: 'b',
+        },
+        {
+          experiment_id: 'experiment',
+          experiment_name: 'experiment',
+          variation_id: '1',
+          variation_name: 'b',
+        },
+      ],
+    ])
+  })
+})

@@ -32,6 +32,7 @@ export interface ExposeControls {
 
 const MODES: readonly ExposeMode[] = ['render', 'visible', 'manual']
 let warnedNoObserver = false
+let warnedNoReasons = false
 
 const isShare = (value: unknown): value is number => typeof value === 'number' && value >= 0 && value <= 1
 const isDuration = (value: unknown): value is number =>
@@ -139,6 +140,18 @@ export function useExposure(
   useEffect(() => {
     if (problem) bridge.report(new FlagBridgeError('INVALID_OPTIONS', problem))
   }, [bridge, problem])
+  const unreasoned =
+    evaluation.provider === 'launchdarkly' &&
+    evaluation.reason === undefined &&
+    isServed(evaluation) &&
+    (scope ?? bridge.tracking().exposures) === 'experiments'
+  useEffect(() => {
+    if (!unreasoned || warnedNoReasons || process.env.NODE_ENV === 'production') return
+    warnedNoReasons = true
+    console.warn(
+      "[flagbridge] exposures: 'experiments' needs LaunchDarkly's evaluation reasons (evaluationReasons: true, and reasons in a bootstrap), or no LaunchDarkly flag counts as an experiment: this one came without.",
+    )
+  }, [unreasoned])
   useEffect(() => {
     if (!fellBack || warnedNoObserver || process.env.NODE_ENV === 'production') return
     warnedNoObserver = true

@@ -74,6 +74,10 @@ function App() {
   const cc = query.get('cc')
   const ld = query.get('ld')
   const seg = query.get('seg')
+  const exposures = query.get('exposures') as 'all' | 'experiments' | null
+  const events = query.get('events')?.split(',') as
+    | Array<'Feature Flag Evaluated' | 'Experiment Viewed'>
+    | undefined
   return (
     <FlagBridgeProvider
       configcat={
@@ -106,6 +110,7 @@ function App() {
       }
       heap={query.get('heap') ? {} : undefined}
       user={{ id: 'user-1', name: 'Ada' }}
+      tracking={{ ...(exposures ? { exposures } : {}), ...(events ? { exposureEvents: events } : {}) }}
       onError={(error) => errors.push(`${error.code}: ${error.message}`)}
     >
       {query.get('flags') ? (

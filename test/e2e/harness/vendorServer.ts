@@ -52,6 +52,11 @@ export interface LaunchDarklyFlag {
   value: unknown
   variation: number
   version?: number
+  /**
+   * The evaluation reason, sent (as LaunchDarkly does) only when the SDK asks `withReasons=true`
+   * (its `evaluationReasons` option). Without one, every flag says `{ kind: 'FALLTHROUGH' }`.
+   */
+  reason?: { kind: string; inExperiment?: boolean }
 }
 
 /** A decoded LaunchDarkly context (what the SDK put, base64url, in the request path). */
@@ -126,17 +131,19 @@ export async function startVendorServer(appDir: string) {
     return entry.fault
   }
 
-  const ldFlagsFor = (envId: string, context: LaunchDarklyContext) => {
+  const ldFlagsFor = (envId: string, context: LaunchDarklyContext, withReasons: boolean) => {
     const flags = launchDarkly.get(envId)?.(context) ?? {}
     const body: Record<string, unknown> = {}
     for (const [key, flag] of Object.entries(flags)) {
+      const reason = flag.reason ? (withReasons ? flag.reason : undefined) : { kind: 'FALLTHROUGH' }
       body[key] = {
         value: flag.value,
         variation: flag.variation,
         version: flag.version ?? 1,
         flagVersion: flag.version ?? 1,
         trackEvents: false,
-        reason: { kind: 'FALLTHROUGH' },
+        ...(flag.reason?.inExperiment ? { trackReason: true } : {}),
+        ...(reason ? { reason } : {}),
       }
     }
     return body
@@ -185,7 +192,8 @@ export async function startVendorServer(appDir: string) {
       case 'ld-evalx': {
         const [envId = '', , encoded = ''] = path.slice('/ld/sdk/evalx/'.length).split('/')
         record.body = decodeContext(encoded)
-        return send(200, JSON.stringify(ldFlagsFor(envId, record.body as LaunchDarklyContext)))
+        const withReasons = url.searchParams.get('withReasons') === 'true'
+        return send(200, JSON.stringify(ldFlagsFor(envId, record.body as LaunchDarklyContext, withReasons)))
       }
       case 'ld-goals':
         return send(200, '[]')
@@ -201,7 +209,8 @@ export async function startVendorServer(appDir: string) {
           'Cache-Control': 'no-cache',
           Connection: 'keep-alive',
         })
-        res.write(`event: put\ndata: ${JSON.stringify(ldFlagsFor(envId, context))}\n\n`)
+        const withReasons = url.searchParams.get('withReasons') === 'true'
+        res.write(`event: put\ndata: ${JSON.stringify(ldFlagsFor(envId, context, withReasons))}\n\n`)
         const stream = { envId, context, res }
         streams.add(stream)
         res.on('close', () => streams.delete(stream))

@@ -5,7 +5,15 @@ import { PAGE_SIZE, ShowMore } from './ShowMore'
 import { FilterSelect, SearchField } from './ToolbarFields'
 import { WaitingExposures } from './WaitingExposures'
 
-const STATUSES: EventStatus[] = ['sent', 'queued', 'deduplicated', 'waiting-for-consent', 'failed', 'dropped']
+const STATUSES: EventStatus[] = [
+  'sent',
+  'queued',
+  'deduplicated',
+  'waiting-for-consent',
+  'failed',
+  'dropped',
+  'not-an-experiment',
+]
 const STATUS_OPTIONS: ReadonlyArray<readonly [EventStatus | 'all', string]> = [
   ['all', 'Any status'],
   ...STATUSES.map((name) => [name, name] as const),
@@ -19,7 +27,7 @@ const EventItem = memo(function EventItem({ entry }: { entry: EventLogEntry }) {
         <span className="badge">{entry.destination}</span>
         <span className="key">{entry.name}</span>
         <span className="badge" data-kind={entry.status}>
-          {entry.status}
+          {entry.status === 'not-an-experiment' ? 'not an experiment' : entry.status}
         </span>
       </div>
       {entry.flagKey !== undefined && <div className="meta">flag {entry.flagKey}</div>}
