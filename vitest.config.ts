@@ -29,7 +29,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@flagbridge\/core$/, replacement: src('core/src/index.ts') },
-      { find: /^@flagbridge\/core\/(engine|tracking)$/, replacement: src('core/src/$1.ts') },
+      { find: /^@flagbridge\/core\/(engine|tracking|server)$/, replacement: src('core/src/$1.ts') },
       { find: /^@flagbridge\/react$/, replacement: src('react/src/index.ts') },
       { find: /^@flagbridge\/react\/(.*)$/, replacement: src('react/src/entries/$1.ts') },
       { find: /^@flagbridge\/relay$/, replacement: src('relay/src/index.ts') },

@@ -1,3 +1,4 @@
+import type { ConfigCatBootstrap } from './configCatBootstrap'
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagValue, VendorEvaluation } from './evaluation'
 import type { FlagBridgeUser } from './user'
@@ -89,10 +90,17 @@ export function isValidConfigCatSdkKey(
  * FlagBridge user; `identify` also sets the client's default user so the app's own
  * `useFeatureFlag` calls agree.
  *
+ * With `bootstrap` (from `getConfigCatBootstrap` on the server), server rendering and the
+ * hydrating render serve the values the server evaluated.
+ *
  * @example
  * const vendor = createConfigCatVendor(useConfigCatClient())
  */
-export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
+export function createConfigCatVendor(
+  client: ConfigCatClientLike,
+  options: { bootstrap?: ConfigCatBootstrap | undefined } = {},
+): FlagVendor {
+  const { bootstrap } = options
   const listeners = new Set<(keys: readonly string[] | undefined) => void>()
   const sdkListeners = new Set<(evaluation: SdkEvaluation) => void>()
   let state: VendorState = { status: 'loading' }
@@ -188,6 +196,10 @@ export function createConfigCatVendor(client: ConfigCatClientLike): FlagVendor {
 
   return {
     provider: 'configcat',
+    serverEvaluate(key) {
+      const flags = bootstrap?.flags
+      return flags && Object.hasOwn(flags, key) ? { ...flags[key]!, isDefault: false } : notServed()
+    },
     evaluate(key, _defaultValue, user): VendorEvaluation {
       evaluatingInternally = true
       try {

@@ -2,6 +2,7 @@
 // The tracking pipeline is in @flagbridge/core/tracking, so a page can load it later.
 export type { CheckedTracking } from './checkOptions'
 export { isFlagValue } from './checkOptions'
+export type { BootstrappedFlag, ConfigCatBootstrap } from './configCatBootstrap'
 export type { ConfigCatClientLike, ConfigCatUser } from './configCatVendor'
 export { createConfigCatVendor, isValidConfigCatSdkKey, toConfigCatUser } from './configCatVendor'
 export type {

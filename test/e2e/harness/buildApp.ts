@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,13 +27,11 @@ function run(command: string, args: string[], cwd: string) {
 }
 
 /**
- * Packs @flagbridge/core and @flagbridge/react as npm would publish them, extracts the
- * tarballs, and builds the harness app with Vite against them (not the workspace
- * sources), so a packaging mistake (a file missing from `files`, a broken `exports` map,
- * an import of an undeclared dependency) fails here. Returns the built app's directory.
+ * `pnpm pack`s @flagbridge/core and @flagbridge/react (building packages/* first if a dist is
+ * missing) and extracts the tarballs to `nodeModules/@flagbridge/{core,react}`, replacing what
+ * was there. Returns each package's directory.
  */
-export async function buildHarnessApp(): Promise<{ outDir: string; workDir: string }> {
-  const workDir = mkdtempSync(join(tmpdir(), 'flagbridge-e2e-'))
+export function packFlagBridge(workDir: string, nodeModules: string): Record<string, string> {
   const missingDist = ['core', 'react'].some((name) => !existsSync(join(repoRoot, 'packages', name, 'dist')))
   if (missingDist) run('pnpm', ['--filter', './packages/*', 'run', 'build'], repoRoot)
 
@@ -47,11 +45,24 @@ export async function buildHarnessApp(): Promise<{ outDir: string; workDir: stri
     const extractDir = join(workDir, 'extract', name)
     mkdirSync(extractDir, { recursive: true })
     run('tar', ['-xzf', join(packDir, tarball), '-C', extractDir], workDir)
-    const target = join(workDir, 'node_modules', '@flagbridge', name)
-    mkdirSync(join(workDir, 'node_modules', '@flagbridge'), { recursive: true })
+    const target = join(nodeModules, '@flagbridge', name)
+    mkdirSync(join(nodeModules, '@flagbridge'), { recursive: true })
+    rmSync(target, { recursive: true, force: true })
     renameSync(join(extractDir, 'package'), target)
     packages[`@flagbridge/${name}`] = target
   }
+  return packages
+}
+
+/**
+ * Packs @flagbridge/core and @flagbridge/react as npm would publish them, extracts the
+ * tarballs, and builds the harness app with Vite against them (not the workspace
+ * sources), so a packaging mistake (a file missing from `files`, a broken `exports` map,
+ * an import of an undeclared dependency) fails here. Returns the built app's directory.
+ */
+export async function buildHarnessApp(): Promise<{ outDir: string; workDir: string }> {
+  const workDir = mkdtempSync(join(tmpdir(), 'flagbridge-e2e-'))
+  const packages = packFlagBridge(workDir, join(workDir, 'node_modules'))
 
   const { build } = await import('vite')
   const react = (await import('@vitejs/plugin-react')).default

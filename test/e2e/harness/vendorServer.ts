@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize } from 'node:path'
 import { HEAP_LOADER, HEAP_SNIPPET } from './heapScripts'
@@ -13,6 +13,7 @@ export type RouteName =
   | 'ld-goals'
   | 'ld-events'
   | 'ld-stream'
+  | 'ld-server'
   | 'segment-settings'
   | 'segment-api'
   | 'heap-snippet'
@@ -59,6 +60,19 @@ export interface LaunchDarklyFlag {
   reason?: { kind: string; inExperiment?: boolean }
 }
 
+/**
+ * A LaunchDarkly flag defined once for both sides: the server SDK's rules (`/sdk/latest-all`)
+ * and the browser's evalx answers come from it, so both evaluate a context alike.
+ */
+export interface LaunchDarklyFlagRules {
+  variations: unknown[]
+  /** The variation served to everyone not targeted. */
+  fallthrough: number
+  /** Context key → variation. */
+  targets?: Record<string, number>
+  version?: number
+}
+
 /** A decoded LaunchDarkly context (what the SDK put, base64url, in the request path). */
 export type LaunchDarklyContext = {
   kind?: string
@@ -87,6 +101,7 @@ function routeOf(method: string, path: string): RouteName | 'unknown' {
   if (path.startsWith('/ld/sdk/goals/')) return 'ld-goals'
   if (path.startsWith('/ld-events/')) return 'ld-events'
   if (path.startsWith('/ld-stream/eval/')) return 'ld-stream'
+  if (path.startsWith('/ldserver/')) return 'ld-server'
   if (path.startsWith('/seg-cdn/v1/projects/')) return 'segment-settings'
   if (path.startsWith('/seg/')) return 'segment-api'
   if (path === '/heap-snippet.js') return 'heap-snippet'
@@ -114,6 +129,9 @@ export async function startVendorServer(appDir: string) {
   const requests: RecordedRequest[] = []
   const faults = new Map<RouteName, { fault: Fault; times: number }>()
   const configCat = new Map<string, { body: string; etag: string }>()
+  const configCatStatus = new Map<string, number>()
+  const launchDarklyServer = new Map<string, Record<string, LaunchDarklyFlagRules>>()
+  let proxyTarget: URL | undefined
   const launchDarkly = new Map<string, (context: LaunchDarklyContext) => Record<string, LaunchDarklyFlag>>()
   const streams = new Set<Stream>()
   const hanging = new Set<ServerResponse>()
@@ -149,7 +167,32 @@ export async function startVendorServer(appDir: string) {
     return body
   }
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, record: RecordedRequest) => {
+  /** Passes a request on to the app server (Next.js) as it came, and its answer back as it goes. */
+  const proxy = (req: IncomingMessage, res: ServerResponse, record: RecordedRequest, raw: Buffer) => {
+    const target = proxyTarget!
+    const upstream = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        record.status = answer.statusCode ?? 0
+        res.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(res)
+      },
+    )
+    upstream.on('error', (error) => {
+      record.status = 502
+      if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' })
+      res.end(String(error))
+    })
+    upstream.end(raw)
+  }
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, record: RecordedRequest, raw: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const path = url.pathname
     const send = (
@@ -180,6 +223,8 @@ export async function startVendorServer(appDir: string) {
         const sdkKey = decodeURIComponent(
           path.slice('/cc/configuration-files/'.length, -'/config_v6.json'.length),
         )
+        const failing = configCatStatus.get(sdkKey)
+        if (failing) return send(failing, JSON.stringify({ error: 'injected failure' }))
         const config = configCat.get(sdkKey)
         if (!config) return send(404, '{}')
         if (url.searchParams.get('ccetag') === config.etag) {
@@ -194,6 +239,36 @@ export async function startVendorServer(appDir: string) {
         record.body = decodeContext(encoded)
         const withReasons = url.searchParams.get('withReasons') === 'true'
         return send(200, JSON.stringify(ldFlagsFor(envId, record.body as LaunchDarklyContext, withReasons)))
+      }
+      case 'ld-server': {
+        // @launchdarkly/node-server-sdk in polling mode: GET {baseUri}/sdk/latest-all, the SDK key as Authorization.
+        const rules = launchDarklyServer.get(String(req.headers.authorization ?? ''))
+        if (!rules || path !== '/ldserver/sdk/latest-all') return send(401, '{}')
+        const flags: Record<string, unknown> = {}
+        for (const [key, flag] of Object.entries(rules)) {
+          const byVariation = new Map<number, string[]>()
+          for (const [contextKey, variation] of Object.entries(flag.targets ?? {}))
+            byVariation.set(variation, [...(byVariation.get(variation) ?? []), contextKey])
+          flags[key] = {
+            key,
+            version: flag.version ?? 1,
+            on: true,
+            targets: [...byVariation].map(([variation, values]) => ({ variation, values })),
+            contextTargets: [],
+            rules: [],
+            prerequisites: [],
+            fallthrough: { variation: flag.fallthrough },
+            offVariation: 0,
+            variations: flag.variations,
+            clientSideAvailability: { usingEnvironmentId: true, usingMobileKey: true },
+            clientSide: true,
+            salt: `${key}-salt`,
+            trackEvents: false,
+            trackEventsFallthrough: false,
+            deleted: false,
+          }
+        }
+        return send(200, JSON.stringify({ flags, segments: {} }))
       }
       case 'ld-goals':
         return send(200, '[]')
@@ -248,6 +323,7 @@ export async function startVendorServer(appDir: string) {
         return send(204, '')
       case 'app': {
         if (path === '/blank') return send(200, '<!doctype html><title>blank</title>', MIME['.html'])
+        if (proxyTarget) return proxy(req, res, record, raw)
         const file = path === '/' || !extname(path) ? 'index.html' : normalize(path).replace(/^([/\\])+/, '')
         if (file.includes('..')) return send(403, '')
         try {
@@ -260,6 +336,8 @@ export async function startVendorServer(appDir: string) {
         }
       }
       default:
+        // Server Actions are POSTs to the page's own path.
+        if (proxyTarget) return proxy(req, res, record, raw)
         return send(404, '{}')
     }
   }
@@ -269,7 +347,8 @@ export async function startVendorServer(appDir: string) {
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-      const text = Buffer.concat(chunks).toString('utf8')
+      const raw = Buffer.concat(chunks)
+      const text = raw.toString('utf8')
       let body: unknown = text.length > 0 ? text : undefined
       try {
         if (text) body = JSON.parse(text)
@@ -286,7 +365,7 @@ export async function startVendorServer(appDir: string) {
         time: Date.now(),
       }
       requests.push(record)
-      handle(req, res, record).catch((error: unknown) => {
+      handle(req, res, record, raw).catch((error: unknown) => {
         record.status = 500
         if (!res.headersSent) res.writeHead(500)
         res.end(String(error))
@@ -320,6 +399,31 @@ export async function startVendorServer(appDir: string) {
       })
       const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`
       configCat.set(sdkKey, { body, etag })
+    },
+    /** From now on, what no stand-in route serves goes to the app server at `origin` (Next.js). */
+    proxyApp(origin: string) {
+      proxyTarget = new URL(origin)
+    },
+    /** ConfigCat answers `status` for this SDK key (browser and server SDKs alike), or normally again with `undefined`. */
+    failConfigCat(sdkKey: string, status: number | undefined) {
+      if (status === undefined) configCatStatus.delete(sdkKey)
+      else configCatStatus.set(sdkKey, status)
+    },
+    /**
+     * Defines LaunchDarkly flags once for both sides: the server SDK with `sdkKey` gets the rules
+     * (`/ldserver/sdk/latest-all`), the browser's evalx for `envId` the values they give a context.
+     */
+    setLaunchDarklyRules(envId: string, sdkKey: string, rules: Record<string, LaunchDarklyFlagRules>) {
+      launchDarklyServer.set(sdkKey, rules)
+      launchDarkly.set(envId, (context) => {
+        const flags: Record<string, LaunchDarklyFlag> = {}
+        for (const [key, flag] of Object.entries(rules)) {
+          const targeted = context.key === undefined ? undefined : flag.targets?.[context.key]
+          const variation = targeted ?? flag.fallthrough
+          flags[key] = { value: flag.variations[variation], variation, version: flag.version ?? 1 }
+        }
+        return flags
+      })
     },
     /** Serves LaunchDarkly flags for an environment, computed from the requesting context. */
     setLaunchDarkly(

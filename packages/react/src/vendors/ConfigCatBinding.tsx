@@ -1,4 +1,5 @@
 import {
+  type ConfigCatBootstrap,
   type ConfigCatClientLike,
   createConfigCatVendor,
   FlagBridgeError,
@@ -7,28 +8,47 @@ import {
 } from '@flagbridge/core/engine'
 import { ConfigCatProvider, useConfigCatClient } from 'configcat-react'
 import type { ReactNode } from 'react'
+import { createConfigCatBootstrapCache } from './configCatBootstrapCache'
 import type { ConfigCatConfig } from './configCatConfig'
 import { UnavailableVendorBinding } from './UnavailableVendorBinding'
 import { useRegisterVendor } from './useRegisterVendor'
 
 // One adapter per client, however many times React renders (StrictMode renders twice).
 const vendors = new WeakMap<ConfigCatClientLike, FlagVendor>()
-function vendorFor(client: ConfigCatClientLike): FlagVendor {
+function vendorFor(client: ConfigCatClientLike, bootstrap?: ConfigCatBootstrap): FlagVendor {
   let vendor = vendors.get(client)
   if (!vendor) {
-    vendor = createConfigCatVendor(client)
+    vendor = createConfigCatVendor(client, { bootstrap })
     vendors.set(client, vendor)
   }
   return vendor
 }
 
-function ClientVendor({ client }: { client: ConfigCatClientLike }) {
-  useRegisterVendor('configcat', vendorFor(client))
+function ClientVendor({
+  client,
+  bootstrap,
+}: {
+  client: ConfigCatClientLike
+  bootstrap?: ConfigCatBootstrap
+}) {
+  useRegisterVendor('configcat', vendorFor(client, bootstrap))
   return null
 }
 
-function ProvidedClientVendor() {
-  return <ClientVendor client={useConfigCatClient() as unknown as ConfigCatClientLike} />
+function ProvidedClientVendor({ bootstrap }: { bootstrap: ConfigCatBootstrap | undefined }) {
+  return (
+    <ClientVendor client={useConfigCatClient() as unknown as ConfigCatClientLike} bootstrap={bootstrap} />
+  )
+}
+
+/**
+ * The options `ConfigCatProvider` creates its client with (it reads them once, when it creates
+ * the client): a bootstrap's config becomes the client's cache, so it has flags at once.
+ */
+function clientOptions(config: Extract<ConfigCatConfig, { sdkKey: string }>) {
+  const serialized = config.bootstrap?.config
+  if (typeof serialized !== 'string') return config.options
+  return { ...config.options, cache: createConfigCatBootstrapCache(serialized) }
 }
 
 /**
@@ -60,10 +80,10 @@ export function ConfigCatBinding({ config, children }: { config: ConfigCatConfig
     <ConfigCatProvider
       sdkKey={config.sdkKey}
       pollingMode={config.pollingMode}
-      options={config.options as never}
+      options={clientOptions(config) as never}
       id={config.id}
     >
-      <ProvidedClientVendor />
+      <ProvidedClientVendor bootstrap={config.bootstrap} />
       {children}
     </ConfigCatProvider>
   )

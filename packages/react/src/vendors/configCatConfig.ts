@@ -1,4 +1,4 @@
-import type { ConfigCatClientLike } from '@flagbridge/core/engine'
+import type { ConfigCatBootstrap, ConfigCatClientLike } from '@flagbridge/core/engine'
 
 /**
  * Options passed to configcat-react's `ConfigCatProvider`: a variable typed with its
@@ -26,5 +26,13 @@ export type ConfigCatConfig =
       options?: ConfigCatOptions
       /** configcat-react provider id, when the app has several. */
       id?: string
+      /**
+       * From `getConfigCatBootstrap` / `getFlagBridgeBootstrap` on the server
+       * (`@flagbridge/react/server`): the server renders the values it evaluated, and the
+       * browser's client starts from the server's config (it becomes the client's cache, in
+       * place of `options.cache`), so the first render has served values and polling goes on
+       * from there. Read once, when the client is created.
+       */
+      bootstrap?: ConfigCatBootstrap | undefined
     }
   | { client: ConfigCatClientLike }

@@ -1,0 +1,72 @@
+import { FlagBridgeError, toFlagBridgeError } from './errors'
+import { type LaunchDarklyContext, toLaunchDarklyContext } from './launchDarklyContext'
+import type { LaunchDarklyBootstrap } from './launchDarklyVendor'
+import { checkServerUser, type ServerHelperOptions, serverReporter } from './serverHelperOptions'
+
+/** The part of `@launchdarkly/node-server-sdk`'s `LDClient` the helper uses. */
+export interface LaunchDarklyServerClientLike {
+  waitForInitialization(options?: { timeout?: number }): Promise<unknown>
+  allFlagsState(
+    context: LaunchDarklyContext & { key: string },
+    options?: { clientSideOnly?: boolean; withReasons?: boolean },
+  ): Promise<{ valid: boolean; toJSON(): object }>
+}
+
+export interface LaunchDarklyBootstrapOptions extends ServerHelperOptions {
+  /** How long to wait for the server SDK to initialize, in ms. Default 5,000. */
+  timeoutMs?: number
+  /**
+   * The context key anonymous visitors are evaluated by on the server (server SDKs need one;
+   * the browser's client generates its own). Default `'anonymous'`: fine unless you roll flags
+   * out to a percentage of anonymous visitors, in which case pass each visitor's own key.
+   */
+  anonymousKey?: string
+}
+
+/**
+ * `allFlagsState(context, { clientSideOnly: true, withReasons: true })` for `user`'s context,
+ * the one the browser's client is created with (same mapping, `toLaunchDarklyContext`): pass the
+ * result as `launchdarkly={{ clientSideID, options: { bootstrap } }}` to `<FlagBridgeProvider>`.
+ * Resolves to `undefined` (and reports a `VENDOR_ERROR`) when the SDK could not initialize
+ * within `timeoutMs` (default 5,000) or its flag state is invalid: the page then renders
+ * LaunchDarkly flags with their defaults and the browser's client fetches them itself (an
+ * invalid bootstrap would keep it from ever asking). Never rejects.
+ *
+ * @example
+ * const bootstrap = await getLaunchDarklyBootstrap(ldClient, user)
+ */
+export async function getLaunchDarklyBootstrap(
+  client: LaunchDarklyServerClientLike,
+  user: unknown,
+  options: LaunchDarklyBootstrapOptions = {},
+): Promise<LaunchDarklyBootstrap | undefined> {
+  const report = serverReporter(options.onError)
+  const mapped = toLaunchDarklyContext(checkServerUser(user, report))
+  // Server SDKs need a key for every context; the browser's client generates its own for anonymous visitors.
+  const context = { ...mapped, key: mapped.key ?? options.anonymousKey ?? 'anonymous' }
+  try {
+    await client.waitForInitialization({ timeout: (options.timeoutMs ?? 5_000) / 1000 })
+  } catch (error) {
+    report(
+      toFlagBridgeError(
+        'VENDOR_ERROR',
+        'LaunchDarkly on the server did not initialize (the page renders its flags with their defaults, and the browser fetches them itself)',
+        error,
+      ),
+    )
+    return undefined
+  }
+  try {
+    const state = await client.allFlagsState(context, { clientSideOnly: true, withReasons: true })
+    if (state.valid) return state.toJSON() as LaunchDarklyBootstrap
+    report(
+      new FlagBridgeError(
+        'VENDOR_ERROR',
+        'LaunchDarkly on the server returned an invalid flag state: the page renders its flags with their defaults, and the browser fetches them itself.',
+      ),
+    )
+  } catch (error) {
+    report(toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly on the server failed', error))
+  }
+  return undefined
+}
