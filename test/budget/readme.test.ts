@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
@@ -27,7 +27,10 @@ describe('README code', () => {
     rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir, { recursive: true })
     const files = blocks.map((block, index) => {
-      const file = `snippet-${index + 1}.tsx`
+      // A block that names its file (`// app/layout.tsx`, the Next.js section) is written there, so
+      // the blocks' imports of each other resolve as they would in the app.
+      const file = /^\/\/ ((?:app|lib)\/[\w./-]+\.tsx?)\n/.exec(block)?.[1] ?? `snippet-${index + 1}.tsx`
+      mkdirSync(dirname(join(dir, file)), { recursive: true })
       writeFileSync(join(dir, file), block)
       return file
     })

@@ -43,12 +43,15 @@ export interface ConfigCatServerClientLike {
 }
 
 const NO_FLAG_DATA = 0
+/** Clients whose missing config was reported: said once per outage, not on every request. */
+const missingConfig = new WeakSet<ConfigCatServerClientLike>()
 
 /**
  * Evaluates every ConfigCat flag for `user` on the server and packs the config for the
  * browser: pass the result as `configcat={{ sdkKey, bootstrap }}` to `<FlagBridgeProvider>`.
  * Resolves to `undefined` (and reports a `VENDOR_ERROR`) when ConfigCat has no config, so
- * the page renders with defaults and the browser's SDK fetches on its own. Never rejects.
+ * the page renders with defaults and the browser's SDK fetches on its own (said once until a
+ * config arrives, not on every request). Never rejects.
  *
  * @example
  * const bootstrap = await getConfigCatBootstrap({ client: configCat, cache: configCatCache }, user)
@@ -67,6 +70,8 @@ export async function getConfigCatBootstrap(
     const config = source.cache.serialized()
     const snapshot = source.client.snapshot()
     if (snapshot.cacheState === NO_FLAG_DATA || config === undefined) {
+      if (missingConfig.has(source.client)) return undefined
+      missingConfig.add(source.client)
       report(
         new FlagBridgeError(
           'VENDOR_ERROR',
@@ -77,6 +82,7 @@ export async function getConfigCatBootstrap(
       )
       return undefined
     }
+    missingConfig.delete(source.client)
     const configCatUser = checked ? toConfigCatUser(checked) : undefined
     const flags: Record<string, BootstrappedFlag> = {}
     for (const key of snapshot.getAllKeys()) {

@@ -5,7 +5,9 @@ import { checkServerUser, type ServerHelperOptions, serverReporter } from './ser
 
 /** The part of `@launchdarkly/node-server-sdk`'s `LDClient` the helper uses. */
 export interface LaunchDarklyServerClientLike {
-  waitForInitialization(options?: { timeout?: number }): Promise<unknown>
+  /** Whether the client has its flags; without it, every call waits for initialization. */
+  initialized?(): boolean
+  waitForInitialization(options: { timeout: number }): Promise<unknown>
   allFlagsState(
     context: LaunchDarklyContext & { key: string },
     options?: { clientSideOnly?: boolean; withReasons?: boolean },
@@ -23,6 +25,9 @@ export interface LaunchDarklyBootstrapOptions extends ServerHelperOptions {
   anonymousKey?: string
 }
 
+/** Clients whose initialization already timed out or failed: reported once, not waited for again. */
+const notInitialized = new WeakSet<LaunchDarklyServerClientLike>()
+
 /**
  * `allFlagsState(context, { clientSideOnly: true, withReasons: true })` for `user`'s context,
  * the one the browser's client is created with (same mapping, `toLaunchDarklyContext`): pass the
@@ -30,7 +35,9 @@ export interface LaunchDarklyBootstrapOptions extends ServerHelperOptions {
  * Resolves to `undefined` (and reports a `VENDOR_ERROR`) when the SDK could not initialize
  * within `timeoutMs` (default 5,000) or its flag state is invalid: the page then renders
  * LaunchDarkly flags with their defaults and the browser's client fetches them itself (an
- * invalid bootstrap would keep it from ever asking). Never rejects.
+ * invalid bootstrap would keep it from ever asking). Once it has timed out, later calls don't
+ * wait again (a server render is not held up by every request while LaunchDarkly is down) and
+ * report nothing new until the client initialized. Never rejects.
  *
  * @example
  * const bootstrap = await getLaunchDarklyBootstrap(ldClient, user)
@@ -44,18 +51,24 @@ export async function getLaunchDarklyBootstrap(
   const mapped = toLaunchDarklyContext(checkServerUser(user, report))
   // Server SDKs need a key for every context; the browser's client generates its own for anonymous visitors.
   const context = { ...mapped, key: mapped.key ?? options.anonymousKey ?? 'anonymous' }
-  try {
-    await client.waitForInitialization({ timeout: (options.timeoutMs ?? 5_000) / 1000 })
-  } catch (error) {
-    report(
-      toFlagBridgeError(
-        'VENDOR_ERROR',
-        'LaunchDarkly on the server did not initialize (the page renders its flags with their defaults, and the browser fetches them itself)',
-        error,
-      ),
-    )
-    return undefined
+  if (!client.initialized?.()) {
+    if (client.initialized && notInitialized.has(client)) return undefined
+    try {
+      await client.waitForInitialization({ timeout: (options.timeoutMs ?? 5_000) / 1000 })
+    } catch (error) {
+      if (!notInitialized.has(client))
+        report(
+          toFlagBridgeError(
+            'VENDOR_ERROR',
+            'LaunchDarkly on the server did not initialize (the page renders its flags with their defaults, and the browser fetches them itself)',
+            error,
+          ),
+        )
+      notInitialized.add(client)
+      return undefined
+    }
   }
+  notInitialized.delete(client)
   try {
     const state = await client.allFlagsState(context, { clientSideOnly: true, withReasons: true })
     if (state.valid) return state.toJSON() as LaunchDarklyBootstrap

@@ -227,7 +227,8 @@ export async function startVendorServer(appDir: string) {
         if (failing) return send(failing, JSON.stringify({ error: 'injected failure' }))
         const config = configCat.get(sdkKey)
         if (!config) return send(404, '{}')
-        if (url.searchParams.get('ccetag') === config.etag) {
+        // Browsers send the ETag as `ccetag` (no custom headers cross-origin); the Node SDK as If-None-Match.
+        if (url.searchParams.get('ccetag') === config.etag || req.headers['if-none-match'] === config.etag) {
           record.status = 304
           res.writeHead(304, { ETag: config.etag })
           return res.end()
