@@ -57,18 +57,22 @@ const over = (result: Measured) =>
 // vendors and carried by evaluations, the two options checked, the hook's per-read override and its
 // development warning) and +0.65 kB everything (the Experiment Viewed payloads, the filter, per-event
 // ledger keys); core +0.51 kB.
+// +0.12 kB critical and total (+0.14 kB on /configcat), +0.05 kB core: ConfigCat's server
+// bootstrap, issue 15 (the vendor serves it to server rendering and hydration; the browser's client
+// starts from the server's config as its cache). The server helpers live in the `./server` entries,
+// which no browser bundle imports.
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_740, total: 20_150 },
-  '@flagbridge/react/configcat': { critical: 12_240, total: 17_650 },
+  '@flagbridge/react': { critical: 14_860, total: 20_270 },
+  '@flagbridge/react/configcat': { critical: 12_380, total: 17_790 },
   '@flagbridge/react/launchdarkly': { critical: 13_600, total: 19_010 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 15_050
+const CORE_CEILING = 15_100
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {
