@@ -44,7 +44,9 @@ export function normalizeUser(input: unknown): { user: FlagBridgeUser | undefine
   if (typeof input !== 'object') {
     throw new FlagBridgeError(
       'INVALID_USER',
-      `user must be an object like { id: 'user-1' } or undefined, got ${typeof input}.`,
+      process.env.NODE_ENV !== 'production'
+        ? `user must be an object like { id: 'user-1' } or undefined, got ${typeof input}.`
+        : `user is a ${typeof input}`,
     )
   }
   const raw = input as Record<string, unknown>
@@ -52,7 +54,9 @@ export function normalizeUser(input: unknown): { user: FlagBridgeUser | undefine
   if (typeof id !== 'string' || id.length === 0) {
     throw new FlagBridgeError(
       'INVALID_USER',
-      'user.id must be a non-empty string. Pass user={undefined} for anonymous visitors.',
+      process.env.NODE_ENV !== 'production'
+        ? 'user.id must be a non-empty string. Pass user={undefined} for anonymous visitors.'
+        : 'user.id is not a non-empty string',
     )
   }
   const user: FlagBridgeUser = { id: clip(id) }

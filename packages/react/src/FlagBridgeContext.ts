@@ -12,7 +12,9 @@ export function useBridge(hookName: string): FlagBridge {
   if (!bridge) {
     throw new FlagBridgeError(
       'MISSING_PROVIDER',
-      `${hookName} must be used inside <FlagBridgeProvider>: wrap your app in it (in tests, in <TestFlagBridgeProvider> from '@flagbridge/react/testing').`,
+      process.env.NODE_ENV !== 'production'
+        ? `${hookName} must be used inside <FlagBridgeProvider>: wrap your app in it (in tests, in <TestFlagBridgeProvider> from '@flagbridge/react/testing').`
+        : `${hookName} outside <FlagBridgeProvider>`,
     )
   }
   return bridge

@@ -48,7 +48,9 @@ export function segmentSource(config: SegmentConfig): SegmentSource {
     return () => {
       throw new FlagBridgeError(
         'INVALID_OPTIONS',
-        `segment.writeKey must be your source's write key, got ${JSON.stringify(writeKey) ?? String(writeKey)}: nothing is sent to Segment.`,
+        process.env.NODE_ENV !== 'production'
+          ? `segment.writeKey must be your source's write key, got ${JSON.stringify(writeKey) ?? String(writeKey)}: nothing is sent to Segment.`
+          : 'segment.writeKey',
       )
     }
   return () => load(writeKey, settings, options)

@@ -13,7 +13,9 @@ export function MissingVendorBinding({
   const entry = provider === 'configcat' ? 'launchdarkly' : 'configcat'
   const error = new FlagBridgeError(
     'INVALID_OPTIONS',
-    `'@flagbridge/react/${entry}' binds ${entry} only: import FlagBridgeProvider from '@flagbridge/react' to use ${provider} too.`,
+    process.env.NODE_ENV !== 'production'
+      ? `'@flagbridge/react/${entry}' binds ${entry} only: import FlagBridgeProvider from '@flagbridge/react' to use ${provider} too.`
+      : `${provider} is not bound by /${entry}`,
   )
   return (
     <UnavailableVendorBinding provider={provider} error={error}>

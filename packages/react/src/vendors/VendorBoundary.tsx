@@ -38,12 +38,16 @@ function vendorError(provider: FlagProvider, cause: unknown): FlagBridgeError {
   return refused
     ? new FlagBridgeError(
         'INVALID_OPTIONS',
-        `${NAMES[provider]} refused its options: ${reason} Fix the ${provider} prop; meanwhile its flags serve their defaults.`,
+        process.env.NODE_ENV !== 'production'
+          ? `${NAMES[provider]} refused its options: ${reason} Fix the ${provider} prop; meanwhile its flags serve their defaults.`
+          : `${provider} options: ${reason}`,
         { cause },
       )
     : new FlagBridgeError(
         'VENDOR_ERROR',
-        `${NAMES[provider]} failed while rendering its provider: ${reason} Its flags serve their defaults until <FlagBridgeProvider> remounts.`,
+        process.env.NODE_ENV !== 'production'
+          ? `${NAMES[provider]} failed while rendering its provider: ${reason} Its flags serve their defaults until <FlagBridgeProvider> remounts.`
+          : `${provider} render: ${reason}`,
         { cause },
       )
 }

@@ -45,7 +45,9 @@ export function getLaunchDarklyClient(
   if (typeof clientSideID !== 'string' || clientSideID.trim() === '')
     throw new FlagBridgeError(
       'INVALID_OPTIONS',
-      `launchdarkly.clientSideID must be your environment's client-side ID, got ${JSON.stringify(clientSideID) ?? String(clientSideID)}: LaunchDarkly flags serve their defaults.`,
+      process.env.NODE_ENV !== 'production'
+        ? `launchdarkly.clientSideID must be your environment's client-side ID, got ${JSON.stringify(clientSideID) ?? String(clientSideID)}: LaunchDarkly flags serve their defaults.`
+        : 'launchdarkly.clientSideID',
     )
   const existing = entries.get(clientSideID) ?? []
   const reusable = existing.find((entry) => entry.vendor.isFor(user))
