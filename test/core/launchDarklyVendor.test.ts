@@ -294,6 +294,32 @@ describe('peek', () => {
       isDefault: true,
       error: undefined,
     })
+    // allFlags() copies every flag: once per task (a render reads many keys), never variationDetail().
+    expect(calls).toEqual(['allFlags'])
+    await Promise.resolve()
+    expect(vendor.peek!('banner', undefined)).toStrictEqual({ value: 'Sale', isDefault: false })
     expect(calls).toEqual(['allFlags', 'allFlags'])
+  })
+
+  test('a change the client reports is read at once, within the same task', async () => {
+    const { createLaunchDarklyVendor } = await import('@flagbridge/core')
+    let flags: Record<string, unknown> = { banner: 'Sale' }
+    const handlers = new Map<string, (changes: Record<string, unknown>) => void>()
+    const client = {
+      variationDetail: () => ({ value: null }),
+      allFlags: () => ({ ...flags }),
+      identify: async () => undefined,
+      waitForInitialization: async () => undefined,
+      on: (event: string, handler: (changes: Record<string, unknown>) => void) =>
+        handlers.set(event, handler),
+      off: () => {},
+    }
+    const vendor = createLaunchDarklyVendor(client)
+    const unsubscribe = vendor.subscribe(() => {})
+    expect(vendor.peek!('banner', undefined)).toStrictEqual({ value: 'Sale', isDefault: false })
+    flags = { banner: 'Gone' }
+    handlers.get('change')!({ banner: { current: 'Gone', previous: 'Sale' } })
+    expect(vendor.peek!('banner', undefined)).toStrictEqual({ value: 'Gone', isDefault: false })
+    unsubscribe()
   })
 })

@@ -38,6 +38,23 @@ const PROVIDERS: readonly FlagProvider[] = ['configcat', 'launchdarkly']
 const unwritable = new WeakMap<object, number>()
 let unwritableCount = 0
 
+/**
+ * A snapshot's id among its key's: the default itself for a boolean, number, null or undefined
+ * read with no explicit source (most reads, no string built), else a text naming source and
+ * default (never equal to those).
+ */
+function entryId(defaultValue: unknown, source: FlagProvider | undefined): unknown {
+  if (
+    source === undefined &&
+    (defaultValue === null ||
+      (typeof defaultValue !== 'object' &&
+        typeof defaultValue !== 'string' &&
+        typeof defaultValue !== 'function'))
+  )
+    return defaultValue
+  return `${source ?? ''}\u0001${defaultSignature(defaultValue)}`
+}
+
 function defaultSignature(value: unknown): string {
   if (typeof value !== 'object' || value === null) return `${typeof value}:${String(value)}`
   try {
@@ -81,7 +98,9 @@ export function createFlagStore(
 ) {
   const vendors: Partial<Record<FlagProvider, FlagVendor>> = {}
   const vendorUnsubscribes: Partial<Record<FlagProvider, () => void>> = {}
-  const cache = new Map<string, CachedEvaluation>()
+  /** Snapshots by key, then by source and default ({@link entryId}). */
+  const cache = new Map<string, Map<unknown, CachedEvaluation>>()
+  const allEntries = () => [...cache.values()].flatMap((entries) => [...entries.values()])
   const keyListeners = new Map<string, Set<() => void>>()
   const anyListeners = new Set<() => void>()
   const overrides = new Map<string, FlagOverride>()
@@ -200,7 +219,7 @@ export function createFlagStore(
     try {
       let only: Set<string> | undefined = keys ? new Set(keys) : undefined
       for (let pass = 0; pass < 3; pass++) {
-        for (const entry of cache.values()) {
+        for (const entry of allEntries()) {
           if (only && !only.has(entry.key)) continue
           if (!entry.evaluation) continue
           if (!keyListeners.has(entry.key)) {
@@ -235,17 +254,22 @@ export function createFlagStore(
   const sweep = batchPerMicrotask(() => {
     for (const key of orphans) {
       if (keyListeners.has(key)) continue
-      for (const [id, entry] of cache) if (entry.key === key) cache.delete(id)
+      cache.delete(key)
     }
     orphans.clear()
   })
 
   const cached = (key: string, defaultValue: unknown, source: FlagProvider | undefined) => {
-    const id = `${source ?? ''}\u0001${key}\u0001${defaultSignature(defaultValue)}`
-    let entry = cache.get(id)
+    let byDefault = cache.get(key)
+    if (!byDefault) {
+      byDefault = new Map()
+      cache.set(key, byDefault)
+    }
+    const id = entryId(defaultValue, source)
+    let entry = byDefault.get(id)
     if (!entry) {
       entry = { key, source, defaultValue }
-      cache.set(id, entry)
+      byDefault.set(id, entry)
     }
     return entry
   }
@@ -300,7 +324,7 @@ export function createFlagStore(
       } else {
         delete vendors[provider]
       }
-      for (const entry of cache.values()) delete entry.server
+      for (const entry of allEntries()) delete entry.server
       refresh()
     },
     vendor: (provider: FlagProvider) => vendors[provider],
@@ -337,8 +361,7 @@ export function createFlagStore(
       }
       return seen
     },
-    cachedEvaluations: () =>
-      [...cache.values()].flatMap((entry) => (entry.evaluation ? [entry.evaluation] : [])),
+    cachedEvaluations: () => allEntries().flatMap((entry) => (entry.evaluation ? [entry.evaluation] : [])),
     /** Starts listening to the vendors (idempotent) and catches up with what changed meanwhile. */
     connect() {
       if (connected) return

@@ -29,7 +29,21 @@ export function toLaunchDarklyContext(user: FlagBridgeUser | undefined): LaunchD
 export function isSameContext(wanted: LaunchDarklyContext, actual: object): boolean {
   const current = actual as Record<string, unknown>
   if (wanted.anonymous) return current.kind === 'user' && current.anonymous === true
-  return canonical(wanted) === canonical(current)
+  return canonicalContext(wanted) === canonicalContext(current)
+}
+
+/**
+ * Contexts are compared on every read of a flag; neither FlagBridge's nor the client's context
+ * objects change once made (a new user is a new object), so each is written out once.
+ */
+const written = new WeakMap<object, string>()
+function canonicalContext(context: object): string {
+  let text = written.get(context)
+  if (text === undefined) {
+    text = canonical(context)
+    written.set(context, text)
+  }
+  return text
 }
 
 function canonical(value: unknown): string {

@@ -81,7 +81,22 @@ export function createLaunchDarklyVendor(
   let state: VendorState = { status: bootstrap ? 'ready' : 'loading' }
 
   const emit = (keys: readonly string[] | undefined) => {
+    flagsRead = undefined
     for (const listener of [...listeners]) listener(keys)
+  }
+  /**
+   * `allFlags()` copies every flag: read once per task (a render reads many keys), and again
+   * after anything the client tells (a change, readiness, a new context).
+   */
+  let flagsRead: Record<string, unknown> | undefined
+  const allFlags = (from: LaunchDarklyClientLike) => {
+    if (flagsRead) return flagsRead
+    const read = from.allFlags()
+    flagsRead = read
+    queueMicrotask(() => {
+      if (flagsRead === read) flagsRead = undefined
+    })
+    return read
   }
   const setState = (next: VendorState) => {
     state = next
@@ -132,10 +147,40 @@ export function createLaunchDarklyVendor(
   /** Why `user`'s flags can't be read from the client now, or `undefined` when they can. */
   const notServedFor = (user: FlagBridgeUser | undefined): VendorEvaluation | undefined => {
     if (!contexts) return undefined
-    const target = toLaunchDarklyContext(user)
-    if (contexts.current() === undefined || contexts.isOn(target)) return undefined
+    const current = contexts.current()
     const wanted = contexts.wanted()
-    const failure = wanted && isSameTarget(wanted, target) ? contexts.failure() : undefined
+    const failure = contexts.failure()
+    // A render reads many keys for one user: compare the contexts once while nothing changed.
+    const last = lastAnswer
+    if (
+      last &&
+      last.user === user &&
+      last.current === current &&
+      last.wanted === wanted &&
+      last.failure === failure
+    )
+      return last.answer
+    const answer = whyNotServed(user, current, wanted)
+    lastAnswer = { user, current, wanted, failure, answer }
+    return answer
+  }
+  let lastAnswer:
+    | {
+        user: FlagBridgeUser | undefined
+        current: object | undefined
+        wanted: unknown
+        failure: unknown
+        answer: VendorEvaluation | undefined
+      }
+    | undefined
+  const whyNotServed = (
+    user: FlagBridgeUser | undefined,
+    current: object | undefined,
+    wanted: LaunchDarklyContext | undefined,
+  ): VendorEvaluation | undefined => {
+    const target = toLaunchDarklyContext(user)
+    if (current === undefined || contexts!.isOn(target)) return undefined
+    const failure = wanted && isSameTarget(wanted, target) ? contexts!.failure() : undefined
     return { ...notServed(failure), loading: !failure }
   }
 
@@ -167,7 +212,7 @@ export function createLaunchDarklyVendor(
     const reported = inspectors!.detail(key)
     if (reported) return fromDetail(key, reported)
     if (inspectors!.hasDetails()) return notServed()
-    const flags = client!.allFlags()
+    const flags = allFlags(client!)
     if (!Object.hasOwn(flags, key)) return notServed()
     const booted = fromBootstrap(key)
     if (!booted.isDefault && JSON.stringify(booted.value) === JSON.stringify(flags[key])) return booted
@@ -195,7 +240,7 @@ export function createLaunchDarklyVendor(
       const elsewhere = notServedFor(user)
       if (elsewhere) return elsewhere
       try {
-        const flags = client.allFlags()
+        const flags = allFlags(client)
         return Object.hasOwn(flags, key) ? { value: flags[key] as FlagValue, isDefault: false } : notServed()
       } catch (error) {
         return notServed(toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly', error))

@@ -1,12 +1,9 @@
 import { type FlagBridge, FlagBridgeError, type FlagEvaluation } from '@flagbridge/core/engine'
-import { useCallback, useEffect, useMemo, useRef } from 'react'
-import { canWatchVisibility, DEFAULT_VISIBILITY, watchVisibility } from './watchVisibility'
+import { useEffect, useState } from 'react'
+import { createExposureSlot, type ExposeMode, isServed } from './exposureSlot'
+import { canWatchVisibility, DEFAULT_VISIBILITY } from './watchVisibility'
 
-/**
- * When a shown flag counts as an exposure: `'render'` after commit, `'visible'` once its element
- * has been in view, `'manual'` once `expose()` is called.
- */
-export type ExposeMode = 'render' | 'visible' | 'manual'
+export type { ExposeMode } from './exposureSlot'
 
 /** The options of `useTrackedFlag` that decide when (and whether) an exposure is sent. */
 export interface ExposureOptions {
@@ -31,6 +28,8 @@ export interface ExposeControls {
 }
 
 const MODES: readonly ExposeMode[] = ['render', 'visible', 'manual']
+/** `useTrackedFlag(key, default)` without options: checked once, for every such call. */
+export const NO_OPTIONS: ExposureOptions = Object.freeze({})
 let warnedNoObserver = false
 let warnedNoReasons = false
 
@@ -39,7 +38,10 @@ const isDuration = (value: unknown): value is number =>
   typeof value === 'number' && value >= 0 && value < Number.POSITIVE_INFINITY
 
 /** The options as used: a refused one is replaced by its default and named in `problem`. */
-function checkOptions({
+const checkOptions = (options: ExposureOptions) =>
+  options === NO_OPTIONS ? DEFAULTS : checkGivenOptions(options)
+
+function checkGivenOptions({
   expose = 'render',
   threshold = 0.5,
   minVisibleMs = 1_000,
@@ -62,13 +64,7 @@ function checkOptions({
     fellBack,
   }
 }
-
-/** A value a vendor served: the only kind that becomes an exposure. */
-function isServed(evaluation: FlagEvaluation<unknown>): boolean {
-  return (
-    !evaluation.loading && !evaluation.error && evaluation.provider !== undefined && !evaluation.isDefault
-  )
-}
+const DEFAULTS = /* @__PURE__ */ checkGivenOptions({})
 
 /**
  * Records what a committed component shows: counted for the overlay at once, sent as an exposure
@@ -79,86 +75,39 @@ function isServed(evaluation: FlagEvaluation<unknown>): boolean {
 export function useExposure(
   bridge: FlagBridge,
   evaluation: FlagEvaluation<unknown>,
-  options: ExposureOptions,
+  options: ExposureOptions = NO_OPTIONS,
 ): ExposeControls {
   const track = options.track ?? true
   const { mode, visibility, scope, problem, fellBack } = checkOptions(options)
-  const seen = useRef(false)
-  const committed = useRef<{
-    evaluation: FlagEvaluation<unknown>
-    track: boolean
-    mode: ExposeMode
-    scope: 'all' | 'experiments' | undefined
-  }>(undefined)
-  const recorded = useRef<{ evaluation: FlagEvaluation<unknown>; sent: boolean } | undefined>(undefined)
-  const stopWaiting = useRef<(() => void) | undefined>(undefined)
-  const stopWatching = useRef<(() => void) | undefined>(undefined)
-
-  const record = useCallback(() => {
-    const current = committed.current
-    if (!current) return
-    const sent = current.track && (current.mode === 'render' || seen.current)
-    const last = recorded.current
-    // Each snapshot once, and again only if it may now be sent where it wasn't before.
-    if (last?.evaluation === current.evaluation && (last.sent || !sent)) return
-    recorded.current = { evaluation: current.evaluation, sent }
-    bridge.recordExposure(current.evaluation, { track: sent, exposures: current.scope })
-  }, [bridge])
-
-  const expose = useCallback(() => {
-    if (seen.current) return
-    seen.current = true
-    stopWatching.current?.()
-    stopWaiting.current?.()
-    record()
-  }, [record])
-
   const { threshold, minVisibleMs } = visibility
-  const ref = useCallback(
-    (element: Element | null) => {
-      stopWatching.current?.()
-      stopWatching.current = undefined
-      if (element && mode === 'visible' && !seen.current)
-        stopWatching.current = watchVisibility(element, { threshold, minVisibleMs }, expose)
-    },
-    [mode, threshold, minVisibleMs, expose],
-  )
-
-  useEffect(() => {
-    committed.current = { evaluation, track, mode, scope }
-    record()
-    if (!track || mode === 'render' || seen.current || !isServed(evaluation)) return
-    const done = bridge.waiting.add({
-      key: evaluation.key,
-      provider: evaluation.provider,
-      reason: mode === 'visible' ? 'not yet visible' : 'waiting for expose()',
-    })
-    stopWaiting.current = done
-    return done
-  }, [bridge, evaluation, track, mode, scope, record])
-
-  useEffect(() => {
-    if (problem) bridge.report(new FlagBridgeError('INVALID_OPTIONS', problem))
-  }, [bridge, problem])
+  // One plain object per component, one effect: a page of a thousand flags stays cheap to mount.
+  const [slot] = useState(() => createExposureSlot(bridge))
   const unreasoned =
     evaluation.provider === 'launchdarkly' &&
     evaluation.reason === undefined &&
     isServed(evaluation) &&
     (scope ?? bridge.tracking().exposures) === 'experiments'
+
   useEffect(() => {
-    if (!unreasoned || warnedNoReasons || process.env.NODE_ENV === 'production') return
+    if (problem) bridge.report(new FlagBridgeError('INVALID_OPTIONS', problem))
+    if (process.env.NODE_ENV !== 'production') warnOnce(unreasoned, fellBack)
+    return slot.commit({ evaluation, track, mode, scope, threshold, minVisibleMs })
+  }, [bridge, slot, evaluation, track, mode, scope, threshold, minVisibleMs, problem, unreasoned, fellBack])
+
+  return slot
+}
+
+function warnOnce(unreasoned: boolean, fellBack: boolean) {
+  if (unreasoned && !warnedNoReasons) {
     warnedNoReasons = true
     console.warn(
       "[flagbridge] exposures: 'experiments' needs LaunchDarkly's evaluation reasons (evaluationReasons: true, and reasons in a bootstrap), or no LaunchDarkly flag counts as an experiment: this one came without.",
     )
-  }, [unreasoned])
-  useEffect(() => {
-    if (!fellBack || warnedNoObserver || process.env.NODE_ENV === 'production') return
+  }
+  if (fellBack && !warnedNoObserver) {
     warnedNoObserver = true
     console.warn(
       "[flagbridge] expose: 'visible' needs IntersectionObserver, which this browser lacks: flags are exposed after render instead.",
     )
-  }, [fellBack])
-
-  return useMemo(() => ({ ref, expose }), [ref, expose])
+  }
 }

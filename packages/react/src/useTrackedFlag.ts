@@ -1,7 +1,7 @@
 import type { FlagBridgeError, FlagEvaluation, FlagProvider, FlagValue } from '@flagbridge/core/engine'
 import { useCallback, useMemo, useSyncExternalStore } from 'react'
 import { useBridge } from './FlagBridgeContext'
-import { type ExposeControls, type ExposureOptions, useExposure } from './useExposure'
+import { type ExposeControls, type ExposureOptions, NO_OPTIONS, useExposure } from './useExposure'
 
 /**
  * The type served for a default: `false` → `boolean`, `'a'` → `string`, `1` → `number`. For
@@ -45,7 +45,6 @@ export interface TrackedFlag<T> extends ExposeControls {
 
 function toTrackedFlag<T>(evaluation: FlagEvaluation<unknown>, controls: ExposeControls): TrackedFlag<T> {
   return {
-    ...controls,
     value: evaluation.value as T,
     loading: evaluation.loading,
     source: evaluation.provider,
@@ -54,6 +53,8 @@ function toTrackedFlag<T>(evaluation: FlagEvaluation<unknown>, controls: ExposeC
     overridden: evaluation.overridden,
     isDefault: evaluation.isDefault,
     error: evaluation.error,
+    ref: controls.ref,
+    expose: controls.expose,
   }
 }
 
@@ -120,6 +121,6 @@ export function useTrackedFlag(
     () => store.getServerEvaluation(key, defaultValue, source),
   )
 
-  const controls = useExposure(bridge, evaluation, options ?? {})
+  const controls = useExposure(bridge, evaluation, options ?? NO_OPTIONS)
   return useMemo(() => toTrackedFlag<unknown>(evaluation, controls), [evaluation, controls])
 }

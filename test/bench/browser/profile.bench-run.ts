@@ -79,7 +79,7 @@ function summarize(profiles: CpuProfile[], maps: Map<string, SourceMap>) {
       const map = maps.get(file)
       const original = map?.originalPositionFor({ line: frame.lineNumber + 1, column: frame.columnNumber })
       const where = frame.url ? owner(original?.source ?? null) : `(${frame.functionName || 'native'})`
-      const name = `${original?.name ?? frame.functionName ?? '(anonymous)'} — ${where}`
+      const name = `${frame.functionName || '(anonymous)'} — ${where}`
       total += delta
       byOwner.set(where, (byOwner.get(where) ?? 0) + delta)
       byFunction.set(name, (byFunction.get(name) ?? 0) + delta)
