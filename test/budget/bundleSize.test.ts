@@ -61,19 +61,21 @@ const over = (result: Measured) =>
 // bootstrap, issue 15 (the vendor serves it to server rendering and hydration; the browser's client
 // starts from the server's config as its cache). The server helpers live in the `./server` entries,
 // which no browser bundle imports. −0.22 kB: how-to-fix texts of the user check, the vendor
-// boundaries and bindings, and the missing provider are development-only.
+// boundaries and bindings, and the missing provider are development-only. +0.25 kB critical, +0.16 kB
+// core: mount speed, issue 16 (a per-component exposure object instead of 14 hooks, snapshots found
+// without building strings, LaunchDarkly's allFlags() and context comparisons once per task).
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_650, total: 20_000 },
-  '@flagbridge/react/configcat': { critical: 12_170, total: 17_520 },
-  '@flagbridge/react/launchdarkly': { critical: 13_340, total: 18_690 },
+  '@flagbridge/react': { critical: 14_890, total: 20_250 },
+  '@flagbridge/react/configcat': { critical: 12_250, total: 17_610 },
+  '@flagbridge/react/launchdarkly': { critical: 13_580, total: 18_930 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 15_100
+const CORE_CEILING = 15_220
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

@@ -51,7 +51,7 @@ export function createExposureSlot(bridge: FlagBridge) {
   }
   /** Watches the element with the committed options (again when they changed). */
   const watch = () => {
-    if (!committed || committed.mode !== 'visible' || seen || !element) return stopWatching()
+    if (committed?.mode !== 'visible' || seen || !element) return stopWatching()
     const { threshold, minVisibleMs } = committed
     if (watching?.threshold === threshold && watching.minVisibleMs === minVisibleMs) return
     stopWatching()
