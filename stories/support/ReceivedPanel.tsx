@@ -8,21 +8,21 @@ const runtimeLabel: Record<Demo['runtime'], string> = {
   static: '@flagbridge/react/testing static vendors (static build)',
 }
 
+/** A track's properties in one line: Feature Flag Evaluated's, or Experiment Viewed's. */
+function trackSummary(p: Record<string, unknown>): string {
+  if ('experiment_id' in p) return `${p.experiment_id} · variation ${p.variation_id} (${p.variation_name})`
+  return `${p.feature_flag_key} = ${JSON.stringify(p.value)} · variation ${p.variation_id ?? '–'} · ${p.flag_provider}`
+}
+
 function summary(entry: ReceivedEvent): string {
   if (entry.destination === 'segment') {
     const event = entry.payload as SegmentEvent
-    if (event.type === 'track') {
-      const p = event.properties ?? {}
-      return `${p.feature_flag_key} = ${JSON.stringify(p.value)} · variation ${p.variation_id ?? '–'} · ${p.flag_provider}`
-    }
+    if (event.type === 'track') return trackSummary(event.properties ?? {})
     if (event.type === 'identify') return `userId ${event.userId}`
     return ''
   }
   const args = entry.payload as unknown[]
-  if (entry.name === 'track') {
-    const p = (args[1] ?? {}) as Record<string, unknown>
-    return `${p.feature_flag_key} = ${JSON.stringify(p.value)} · variation ${p.variation_id ?? '–'} · ${p.flag_provider}`
-  }
+  if (entry.name === 'track') return `${args[0]}: ${trackSummary((args[1] ?? {}) as Record<string, unknown>)}`
   return args.map((arg) => JSON.stringify(arg)).join(', ')
 }
 

@@ -16,6 +16,7 @@ import {
   type DemoFault,
   type DemoFlag,
   type DemoVendor,
+  inExperimentFor,
   STAND_IN_PREFIX,
   toConfigCatConfig,
   toLaunchDarklyBootstrap,
@@ -197,12 +198,17 @@ export async function createDemo(mode: VendorMode, setup: DemoSetup) {
     segment = { writeKey: project }
   }
 
+  /** A dashboard flag as the static vendors serve it to this user. */
+  const staticFlag = (flag: DemoFlag, userId: string | undefined) => {
+    const { value, variationId } = variationFor(flag, userId)
+    return { value, variationId, ...(inExperimentFor(flag, userId) ? { inExperiment: true } : {}) }
+  }
   const staticFlags = (userId: string | undefined) =>
     Object.fromEntries(
       vendors.map((vendor) => [
         vendor,
         Object.fromEntries(
-          Object.entries(state[vendor]).map(([key, flag]) => [key, { ...variationFor(flag, userId) }]),
+          Object.entries(state[vendor]).map(([key, flag]) => [key, staticFlag(flag, userId)]),
         ),
       ]),
     )
@@ -249,7 +255,7 @@ export async function createDemo(mode: VendorMode, setup: DemoSetup) {
       currentUserId = userId
       for (const vendor of vendors) {
         for (const [key, flag] of Object.entries(state[vendor]))
-          staticVendors[vendor]?.setFlag(key, { ...variationFor(flag, userId) })
+          staticVendors[vendor]?.setFlag(key, staticFlag(flag, userId))
       }
     },
     /** Changes one flag on the vendor's dashboard (`null` deletes it). */
@@ -258,7 +264,7 @@ export async function createDemo(mode: VendorMode, setup: DemoSetup) {
       else delete state[vendor][key]
       if (runtime === 'stand-in') await standIn('/flags', { vendor, key, flag })
       else if (runtime === 'static')
-        staticVendors[vendor]?.setFlag(key, flag ? { ...variationFor(flag, currentUserId) } : undefined)
+        staticVendors[vendor]?.setFlag(key, flag ? staticFlag(flag, currentUserId) : undefined)
       // sdk-offline: ConfigCat's LocalOnly overrides read the dashboard on the next evaluation.
     },
     async setFault(vendor: DemoVendor, fault: DemoFault | undefined) {

@@ -32,10 +32,10 @@ export function createReceivedLog() {
         listeners.delete(listener)
       }
     },
-    /** Segment's `Feature Flag Evaluated` tracks (Segment event JSON). */
-    segmentTracks: () =>
+    /** Segment's tracks of one event, `Feature Flag Evaluated` unless named (Segment event JSON). */
+    segmentTracks: (event = 'Feature Flag Evaluated') =>
       entries
-        .filter((entry) => entry.destination === 'segment' && entry.name === 'Feature Flag Evaluated')
+        .filter((entry) => entry.destination === 'segment' && entry.name === event)
         .map((entry) => entry.payload as SegmentEvent),
     /** Heap's `track` calls: `[event, properties]`. */
     heapTracks: () =>

@@ -14,6 +14,12 @@ export interface DemoVariation {
 /** A flag on the dashboard: what everyone gets, and optionally what given user ids get. */
 export interface DemoFlag extends DemoVariation {
   byUser?: Record<string, DemoVariation>
+  /**
+   * Everyone's variation is served as part of an experiment: LaunchDarkly says so in the
+   * evaluation reason (`inExperiment`), ConfigCat serves it through a percentage option (100%).
+   * Users in `byUser` are targeted, not in the experiment.
+   */
+  experiment?: boolean
 }
 
 export type DemoVendor = 'configcat' | 'launchdarkly'
@@ -30,6 +36,11 @@ export interface DashboardState {
 /** The variation a user gets (`undefined` user id: anonymous). */
 export function variationFor(flag: DemoFlag, userId: string | undefined): DemoVariation {
   return (userId !== undefined && flag.byUser?.[userId]) || flag
+}
+
+/** Whether this user gets the flag as part of an experiment (see `DemoFlag.experiment`). */
+export function inExperimentFor(flag: DemoFlag, userId: string | undefined): boolean {
+  return flag.experiment === true && variationFor(flag, userId) === flag
 }
 
 function configCatValue(value: DemoValue): { t: 0 | 1 | 2 | 3; v: Record<string, unknown> } {
@@ -52,21 +63,32 @@ export function toConfigCatConfig(flags: Record<string, DemoFlag>) {
       c: [{ u: { a: 'Identifier', c: 0, l: [userId] } }],
       s: { v: configCatValue(variation.value).v, i: variation.variationId },
     }))
-    f[key] = { t, v, i: flag.variationId, ...(rules.length > 0 ? { r: rules } : {}) }
+    // An experiment: a 100% percentage option over the user's identifier (needs a user, as on ConfigCat).
+    const percentage = flag.experiment ? { a: 'Identifier', p: [{ p: 100, v, i: flag.variationId }] } : {}
+    f[key] = { t, v, i: flag.variationId, ...percentage, ...(rules.length > 0 ? { r: rules } : {}) }
   }
   return { p: { u: 'https://cdn-global.configcat.com', r: 0, s: 'flagbridge-demo' }, f }
+}
+
+/** LaunchDarkly's evaluation reason for this user (sent with `evaluationReasons`). */
+function launchDarklyReason(flag: DemoFlag, userId: string | undefined) {
+  if (inExperimentFor(flag, userId)) return { kind: 'FALLTHROUGH', inExperiment: true }
+  return { kind: variationFor(flag, userId) === flag ? 'FALLTHROUGH' : 'TARGET_MATCH' }
 }
 
 /** One flag in LaunchDarkly's client-side wire format (evalx body, stream `put`). */
 export function toLaunchDarklyFlag(flag: DemoFlag, userId: string | undefined, version: number) {
   const { value, variationId } = variationFor(flag, userId)
+  const inExperiment = inExperimentFor(flag, userId)
   return {
     value,
     variation: Number(variationId),
     version,
     flagVersion: version,
     trackEvents: false,
-    reason: { kind: userId !== undefined && flag.byUser?.[userId] ? 'TARGET_MATCH' : 'FALLTHROUGH' },
+    // As LaunchDarkly does for an experiment: the SDK sends full events with their reasons.
+    ...(inExperiment ? { trackReason: true } : {}),
+    reason: launchDarklyReason(flag, userId),
   }
 }
 
@@ -81,14 +103,14 @@ export function toLaunchDarklyFlags(
   )
 }
 
-/** A LaunchDarkly `bootstrap` flag set (values plus `$flagsState`) for one user. */
+/** A LaunchDarkly `bootstrap` flag set (values plus `$flagsState`, with reasons) for one user. */
 export function toLaunchDarklyBootstrap(flags: Record<string, DemoFlag>, userId: string | undefined) {
   const bootstrap: Record<string, unknown> = { $valid: true }
   const state: Record<string, unknown> = {}
   for (const [key, flag] of Object.entries(flags)) {
     const { value, variationId } = variationFor(flag, userId)
     bootstrap[key] = value
-    state[key] = { variation: Number(variationId), version: 1 }
+    state[key] = { variation: Number(variationId), version: 1, reason: launchDarklyReason(flag, userId) }
   }
   bootstrap.$flagsState = state
   return bootstrap
