@@ -62,7 +62,7 @@ export const ExperimentsOnly: StoryObj = {
     const canvas = within(canvasElement)
     for (const label of ['Checkout (experiment)', 'Navigation', 'Banner']) {
       const card = within(await canvas.findByRole('article', { name: label }))
-      await waitFor(() => expect(card.getByTestId('state')).toHaveTextContent('served'))
+      await waitFor(() => expect(card.getByTestId('state')).toHaveTextContent('served'), { timeout: 5000 })
     }
     await waitFor(() => expect(demo.received.segmentTracks('Experiment Viewed')).toHaveLength(1), {
       timeout: 5000,

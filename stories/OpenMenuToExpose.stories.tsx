@@ -74,8 +74,10 @@ export const OpenMenuToExpose: StoryObj = {
       within(canvas.getByRole('list', { name: 'Waiting to be seen' })).queryAllByRole('listitem')
 
     // Closed: the flag is served and waits for expose(); nothing is sent.
-    await waitFor(() =>
-      expect(waiting().map((item) => item.textContent)).toEqual(['menu-new-item: waiting for expose()']),
+    await waitFor(
+      () =>
+        expect(waiting().map((item) => item.textContent)).toEqual(['menu-new-item: waiting for expose()']),
+      { timeout: 5000 },
     )
     await settle(800)
     expect(demo.received.segmentTracks()).toEqual([])

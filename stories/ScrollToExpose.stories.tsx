@@ -34,7 +34,10 @@ function PromoBanner({ threshold, minVisibleMs }: VisibleArgs) {
 function Page({ children }: { children: ReactNode }) {
   return (
     <section aria-label="Page" style={{ height: 240, overflowY: 'auto', border: '1px solid #ccc' }}>
-      <div style={{ height: 600, padding: 12, color: '#555' }}>The top of the page. Scroll down ↓</div>
+      <div style={{ height: 600, padding: 12, color: '#555' }}>
+        The top of the page. The promo banner further down is already rendered with its value, but nobody has
+        seen it yet. Scroll down ↓
+      </div>
       {children}
     </section>
   )
@@ -94,7 +97,7 @@ export const ScrollToExpose: StoryObj<VisibleArgs> = {
     const promo = await canvas.findByRole('region', { name: 'Promo banner' })
     const waiting = () =>
       within(canvas.getByRole('list', { name: 'Waiting to be seen' })).queryAllByRole('listitem')
-    await waitFor(() => expect(promo).toHaveTextContent('The new promo'))
+    await waitFor(() => expect(promo).toHaveTextContent('The new promo'), { timeout: 5000 })
 
     // Rendered with its served value, below the fold: waiting, and still nothing sent after
     // longer than it would take to count if it were in view.

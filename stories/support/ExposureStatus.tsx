@@ -25,6 +25,7 @@ export function ExposureStatus() {
           </li>
         ))}
       </ul>
+      {waiting.length === 0 ? <p style={{ ...list, paddingLeft: 0, color: '#777' }}>none</p> : null}
       <strong>Exposures</strong>
       <ul aria-label="Exposures" style={list}>
         {exposures.map((entry) => (
@@ -33,6 +34,7 @@ export function ExposureStatus() {
           </li>
         ))}
       </ul>
+      {exposures.length === 0 ? <p style={{ ...list, paddingLeft: 0, color: '#777' }}>none yet</p> : null}
     </section>
   )
 }
