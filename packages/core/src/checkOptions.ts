@@ -59,7 +59,9 @@ function refuse(report: Report, name: string, value: unknown, expected: string, 
   report(
     new FlagBridgeError(
       'INVALID_OPTIONS',
-      `${name} must be ${expected}, got ${describe(value)}: ${describe(fallback)} is used instead.`,
+      process.env.NODE_ENV !== 'production'
+        ? `${name} must be ${expected}, got ${describe(value)}: ${describe(fallback)} is used instead.`
+        : `${name}: ${describe(value)}`,
     ),
   )
 }
@@ -193,7 +195,9 @@ export function checkOverrideValue(key: string, value: unknown, report: Report):
   report(
     new FlagBridgeError(
       'INVALID_OPTIONS',
-      `The override for "${key}" must be a boolean, text, a finite number, null or JSON without cycles, got ${describe(value)}: it was not applied.`,
+      process.env.NODE_ENV !== 'production'
+        ? `The override for "${key}" must be a boolean, text, a finite number, null or JSON without cycles, got ${describe(value)}: it was not applied.`
+        : `override "${key}": ${describe(value)}`,
     ),
   )
   return false

@@ -132,7 +132,9 @@ export function createConfigCatVendor(
         status: 'error',
         error: new FlagBridgeError(
           'VENDOR_ERROR',
-          'ConfigCat timed out: no config within its maxInitWaitTimeSeconds (default 5 s). Flags serve their defaults until it arrives.',
+          process.env.NODE_ENV !== 'production'
+            ? 'ConfigCat timed out: no config within its maxInitWaitTimeSeconds (default 5 s). Flags serve their defaults until it arrives.'
+            : 'ConfigCat timed out',
         ),
       })
   }

@@ -57,7 +57,9 @@ export function createDeferredTracker(options: {
       report(
         new FlagBridgeError(
           'QUEUE_OVERFLOW',
-          `The tracking code has not loaded and ${MAX_WAITING} calls are waiting: the oldest exposures are dropped.`,
+          process.env.NODE_ENV !== 'production'
+            ? `The tracking code has not loaded and ${MAX_WAITING} calls are waiting: the oldest exposures are dropped.`
+            : 'tracking not loaded: exposures dropped',
         ),
       )
     }

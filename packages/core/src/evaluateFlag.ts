@@ -76,7 +76,9 @@ export function evaluateFlag({
   if (isInvalidDefault(defaultValue)) {
     const error = new FlagBridgeError(
       'INVALID_DEFAULT_VALUE',
-      `The default for "${key}" is ${describeDefault(defaultValue)}: pass a boolean, string, finite number, null or JSON without cycles. It is shown as is.`,
+      process.env.NODE_ENV !== 'production'
+        ? `The default for "${key}" is ${describeDefault(defaultValue)}: pass a boolean, string, finite number, null or JSON without cycles. It is shown as is.`
+        : `default of "${key}"`,
     )
     return fallback({ error })
   }
@@ -84,7 +86,9 @@ export function evaluateFlag({
   if (!vendor || !provider) {
     const error = new FlagBridgeError(
       'NO_VENDOR',
-      `No flag vendor${provider ? ` for ${provider}` : ''}: "${key}" serves its default. Give <FlagBridgeProvider> configcat or launchdarkly.`,
+      process.env.NODE_ENV !== 'production'
+        ? `No flag vendor${provider ? ` for ${provider}` : ''}: "${key}" serves its default. Give <FlagBridgeProvider> configcat or launchdarkly.`
+        : `"${key}"`,
     )
     return fallback({ error })
   }
@@ -111,7 +115,9 @@ export function evaluateFlag({
   if (defaultValue !== undefined && defaultValue !== null && kindOf(result.value) !== kindOf(defaultValue)) {
     const error = new FlagBridgeError(
       'TYPE_MISMATCH',
-      `"${key}" is a ${kindOf(result.value)} flag in ${provider} but the default is a ${kindOf(defaultValue)}: the default is served.`,
+      process.env.NODE_ENV !== 'production'
+        ? `"${key}" is a ${kindOf(result.value)} flag in ${provider} but the default is a ${kindOf(defaultValue)}: the default is served.`
+        : `"${key}": ${kindOf(result.value)}, default ${kindOf(defaultValue)}`,
     )
     return fallback({ variationId: result.variationId, error })
   }

@@ -225,7 +225,9 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     stats.dropped++
     const error = new FlagBridgeError(
       'QUEUE_OVERFLOW',
-      `${outbox.destination.name} is not ready and ${maxQueueSize} calls are already waiting: the oldest exposure was dropped. Is it blocked? Else raise tracking.maxQueueSize.`,
+      process.env.NODE_ENV !== 'production'
+        ? `${outbox.destination.name} is not ready and ${maxQueueSize} calls are already waiting: the oldest exposure was dropped. Is it blocked? Else raise tracking.maxQueueSize.`
+        : `${outbox.destination.name}: ${maxQueueSize} waiting, oldest exposure dropped`,
     )
     log.update(dropped!.entry, { status: 'dropped', error })
     if (dropped!.key) ledger.release(dropped!.key, outbox.index)

@@ -213,7 +213,9 @@ export function createHeapDestination({
     if (state.status !== 'loading' || Date.now() - waitedSince < loadTimeout) return
     const error = new FlagBridgeError(
       'HEAP_NOT_LOADED',
-      `heap.js has not loaded after ${Math.round(loadTimeout / 1000)} s (blocked, or the snippet is missing): Heap events wait, bounded by tracking.maxQueueSize.`,
+      process.env.NODE_ENV !== 'production'
+        ? `heap.js has not loaded after ${Math.round(loadTimeout / 1000)} s (blocked, or the snippet is missing): Heap events wait, bounded by tracking.maxQueueSize.`
+        : `heap.js not loaded after ${Math.round(loadTimeout / 1000)} s`,
     )
     state = { status: 'error', error }
     onError?.(error)
@@ -325,7 +327,9 @@ export function createHeapDestination({
             onError?.(
               new FlagBridgeError(
                 'HEAP_BUDGET',
-                `"${call.exposure.key}" exceeds the Heap event-property budget (${eventPropertyBudget} bytes): tracked, not kept as an event property.`,
+                process.env.NODE_ENV !== 'production'
+                  ? `"${call.exposure.key}" exceeds the Heap event-property budget (${eventPropertyBudget} bytes): tracked, not kept as an event property.`
+                  : `"${call.exposure.key}" over ${eventPropertyBudget} bytes`,
               ),
             )
           }

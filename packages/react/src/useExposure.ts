@@ -53,7 +53,9 @@ function checkGivenOptions({
   const scope = exposures === 'all' || exposures === 'experiments' ? exposures : undefined
   const problem =
     mode !== expose || share !== threshold || ms !== minVisibleMs || scope !== exposures
-      ? `useTrackedFlag: expose ${String(expose)}, threshold ${String(threshold)}, minVisibleMs ${String(minVisibleMs)}, exposures ${String(exposures)} must be 'render' | 'visible' | 'manual', 0–1, ms ≥ 0 and 'all' | 'experiments': ${mode}, ${share}, ${ms}, ${String(scope)} are used.`
+      ? process.env.NODE_ENV !== 'production'
+        ? `useTrackedFlag: expose ${String(expose)}, threshold ${String(threshold)}, minVisibleMs ${String(minVisibleMs)}, exposures ${String(exposures)} must be 'render' | 'visible' | 'manual', 0–1, ms ≥ 0 and 'all' | 'experiments': ${mode}, ${share}, ${ms}, ${String(scope)} are used.`
+        : `useTrackedFlag options: ${String(expose)}, ${String(threshold)}, ${String(minVisibleMs)}, ${String(exposures)}`
       : ''
   const fellBack = mode === 'visible' && !canWatchVisibility()
   return {
