@@ -65,19 +65,21 @@ const over = (result: Measured) =>
 // core: mount speed, issue 16 (a per-component exposure object instead of 14 hooks, snapshots found
 // without building strings, LaunchDarkly's allFlags() and context comparisons once per task).
 // −0.39 kB critical, −0.53 kB everything: the how-to-fix texts of option checks, evaluation, ConfigCat's
-// timeout, the hook's options, the tracker and Heap are development-only too.
+// timeout, the hook's options, the tracker and Heap are development-only too. +0.18 kB critical: the
+// review's fixes (seen per flag and user, the tracking chunk retried with backoff and repeated reads
+// waiting once, LaunchDarkly's context read once per task).
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_500, total: 19_720 },
-  '@flagbridge/react/configcat': { critical: 11_870, total: 17_090 },
-  '@flagbridge/react/launchdarkly': { critical: 13_240, total: 18_460 },
+  '@flagbridge/react': { critical: 14_680, total: 19_900 },
+  '@flagbridge/react/configcat': { critical: 11_990, total: 17_210 },
+  '@flagbridge/react/launchdarkly': { critical: 13_440, total: 18_660 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 14_820
+const CORE_CEILING = 14_960
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

@@ -131,7 +131,7 @@ describe('tracking loaded after mount (createDeferredTracker)', () => {
     expect(calls).toEqual(['identify ada', 'track ada a'])
   })
 
-  test('a chunk that fails to load is reported once and loaded again at the next connect; nothing waiting is lost', async () => {
+  test('a chunk that fails to load is reported and asked for again after a second; nothing waiting is lost', async () => {
     const { destination, calls } = recording()
     const page = bridgeWithDeferredTracking(destination)
     page.bridge.connect()
@@ -140,11 +140,23 @@ describe('tracking loaded after mount (createDeferredTracker)', () => {
     expect(page.errors.map((error) => [error.code, error.message])).toEqual([
       ['DESTINATION_ERROR', '[flagbridge] FlagBridge tracking could not load: chunk failed to load'],
     ])
-    page.bridge.disconnect()
-    page.bridge.connect()
+    expect(page.loads()).toBe(1)
+    // No remount, no reconnect: the provider stays mounted, the chunk is requested again.
+    await new Promise((resolve) => setTimeout(resolve, 1_100))
     expect(page.loads()).toBe(2)
     await page.finishLoading()
     expect(calls).toEqual(['identify ada', 'track ada a'])
+  })
+
+  test('a flag read again while loading waits once: repeated reads never push out other exposures', async () => {
+    const { destination, calls } = recording()
+    const page = bridgeWithDeferredTracking(destination)
+    page.bridge.connect()
+    page.show('a')
+    for (let read = 0; read < 1_200; read++) page.show('b')
+    expect(page.errors).toEqual([])
+    await page.finishLoading()
+    expect(calls).toEqual(['identify ada', 'track ada a', 'track ada b'])
   })
 
   test('waiting is bounded: past 1,000 calls the oldest exposures go, identity calls stay, one report', async () => {

@@ -80,6 +80,14 @@ describe('getConfigCatBootstrap', () => {
     server.setConfigCat(key, {
       'new-checkout': CHECKOUT,
       'banner-text': { t: 1, v: { s: 'Hi' }, i: 'cc-hi' },
+      // An experiment: a percentage option over the user's identifier.
+      'hero-test': {
+        t: 0,
+        v: { b: false },
+        i: 'hero-off',
+        a: 'Identifier',
+        p: [{ p: 100, v: { b: true }, i: 'hero-on' }],
+      },
     })
     const errors: FlagBridgeError[] = []
     const source = configCatServer(key)
@@ -91,6 +99,8 @@ describe('getConfigCatBootstrap', () => {
     expect(forBob!.flags).toEqual({
       'new-checkout': { value: false, variationId: 'cc-off', reason: 'RULE_MATCH' },
       'banner-text': { value: 'Hi', variationId: 'cc-hi', reason: 'FALLTHROUGH' },
+      // Carried like the browser's own evaluation, so hydration sees the same snapshot.
+      'hero-test': { value: true, variationId: 'hero-on', reason: 'PERCENTAGE_ROLLOUT', inExperiment: true },
     })
     expect(forAnonymous!.flags['new-checkout']).toEqual({
       value: true,
@@ -198,9 +208,11 @@ describe('getLaunchDarklyBootstrap', () => {
       $valid: true,
       $flagsState: { 'banner-text': { variation: 1, reason: { kind: 'TARGET_MATCH' } } },
     })
-    const anonymous = await getLaunchDarklyBootstrap(watched, undefined, { anonymousKey: 'visitor-7' })
-    expect(contexts[1]).toEqual({ kind: 'user', anonymous: true, key: 'visitor-7' })
-    expect(anonymous).toMatchObject({ 'banner-text': 'Summer sale' })
+    // An anonymous visitor: the browser's client evaluates by a key it generates, so no value
+    // evaluated on the server for another key may be served (and sent) as theirs.
+    const anonymous = await getLaunchDarklyBootstrap(watched, undefined)
+    expect(anonymous).toBeUndefined()
+    expect(contexts).toHaveLength(1)
   })
 
   it('an SDK that cannot initialize: undefined, reported once, and later calls do not wait again', async () => {
@@ -242,6 +254,7 @@ describe('getFlagBridgeBootstrap', () => {
     })
     expect(errors.map((error) => error.code)).toEqual(['INVALID_USER'])
     expect(refused.configcat?.flags['new-checkout']?.value).toBe(true)
-    expect(refused.launchdarkly?.['banner-text']).toBe('Summer sale')
+    // Anonymous for LaunchDarkly too: no bootstrap, the browser's client evaluates by its own key.
+    expect(refused.launchdarkly).toBeUndefined()
   })
 })

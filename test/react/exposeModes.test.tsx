@@ -283,6 +283,53 @@ describe("expose: 'manual'", () => {
     expect(recorder.tracks().map((event) => event.properties.value)).toEqual(['b', 'c'])
   })
 
+  it('seen is per flag and user: a new key or a sign-in in the same component waits for expose() again', async () => {
+    const recorder = createEventRecorder()
+    const twoFlags = {
+      configcat: { ...flags.configcat, campaign: { value: 'spring', variationId: 'campaign-spring' } },
+    }
+    function CampaignMenu({ flagKey }: { flagKey: string }) {
+      const { value, expose } = useTrackedFlag(flagKey, 'none', { expose: 'manual' })
+      return (
+        <button type="button" onClick={expose}>
+          {value}
+        </button>
+      )
+    }
+    const { rerender } = render(
+      <TestFlagBridgeProvider flags={twoFlags} recorder={recorder} user={{ id: 'ada' }}>
+        <CampaignMenu flagKey="menu" />
+      </TestFlagBridgeProvider>,
+    )
+    await settle()
+    fireEvent.click(screen.getByRole('button'))
+    expect(sentKeys(recorder)).toEqual(['menu'])
+    // The campaign rotates: the menu was not opened for it.
+    rerender(
+      <TestFlagBridgeProvider flags={twoFlags} recorder={recorder} user={{ id: 'ada' }}>
+        <CampaignMenu flagKey="campaign" />
+      </TestFlagBridgeProvider>,
+    )
+    await settle()
+    expect(sentKeys(recorder)).toEqual(['menu'])
+    fireEvent.click(screen.getByRole('button'))
+    expect(sentKeys(recorder)).toEqual(['menu', 'campaign'])
+    // Bob signs in: his value was not seen yet either.
+    rerender(
+      <TestFlagBridgeProvider flags={twoFlags} recorder={recorder} user={{ id: 'bob' }}>
+        <CampaignMenu flagKey="campaign" />
+      </TestFlagBridgeProvider>,
+    )
+    await settle()
+    expect(recorder.tracks().map((event) => event.userId)).toEqual(['ada', 'ada'])
+    fireEvent.click(screen.getByRole('button'))
+    expect(recorder.tracks().map((event) => `${event.userId} ${event.properties.feature_flag_key}`)).toEqual([
+      'ada menu',
+      'ada campaign',
+      'bob campaign',
+    ])
+  })
+
   it('never opened: never sent, and its error still reaches onError', async () => {
     const recorder = createEventRecorder()
     const errors: FlagBridgeError[] = []

@@ -2,13 +2,16 @@ import type { ConfigCatServerCache } from './configCatServerCache'
 import { type ConfigCatUser, toConfigCatUser } from './configCatVendor'
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagValue } from './evaluation'
-import { checkServerUser, type ServerHelperOptions, serverReporter } from './serverHelperOptions'
+import { type ServerHelperOptions, serverReporter } from './serverHelperOptions'
+import { checkUser } from './user'
 
 /** One flag as the server evaluated it for the user. */
 export interface BootstrappedFlag {
   value: FlagValue
   variationId?: string
   reason?: string
+  /** Served through a percentage option: part of an experiment (`tracking.exposures: 'experiments'`). */
+  inExperiment?: boolean
 }
 
 /**
@@ -62,7 +65,7 @@ export async function getConfigCatBootstrap(
   options: ServerHelperOptions = {},
 ): Promise<ConfigCatBootstrap | undefined> {
   const report = serverReporter(options.onError)
-  const checked = checkServerUser(user, report)
+  const checked = checkUser(user, report)
   try {
     // Settles once a config is in, or after the client's maxInitWaitTimeSeconds.
     await source.client.waitForReady()
@@ -98,6 +101,7 @@ export async function getConfigCatBootstrap(
             : 'FALLTHROUGH',
       }
       if (details.variationId) flag.variationId = details.variationId
+      if (details.matchedPercentageOption != null) flag.inExperiment = true
       flags[key] = flag
     }
     return { config, flags }

@@ -12,7 +12,7 @@ import type { DedupeScope, LedgerStorage } from './exposureLedger'
 import type { ExposureScope, ExposureTracker, ExposureTrackerOptions } from './exposureTracker'
 import { createFlagStore, type FlagStore, type RoutingOptions } from './flagStore'
 import { createSdkEvaluationRelay } from './sdkEvaluationRelay'
-import { type FlagBridgeUser, isSameUser, normalizeUser } from './user'
+import { checkUser, type FlagBridgeUser, isSameUser } from './user'
 import type { FlagVendor } from './vendor'
 import { createWaitingExposures } from './waitingExposures'
 
@@ -123,7 +123,7 @@ export function createFlagBridgeWith(
   // Everything the app passed is checked once, here: the engine below sees valid options only.
   const tracking = checkTracking(options.tracking, report)
 
-  const initial = safeNormalize(options.user, report)
+  const initial = checkUser(options.user, report)
   const log: EventLog = createEventLog()
   const store: FlagStore = createFlagStore({
     vendors: options.vendors,
@@ -210,7 +210,7 @@ export function createFlagBridgeWith(
      * compared by value; an invalid user is reported and treated as anonymous.
      */
     identify(input: FlagBridgeUser | undefined): Promise<void> {
-      const next = safeNormalize(input, report)
+      const next = checkUser(input, report)
       if (isSameUser(next, user)) return Promise.resolve()
       user = next
       const version = ++identityVersion
@@ -338,14 +338,3 @@ export function createFlagBridgeWith(
 }
 
 export type FlagBridge = ReturnType<typeof createFlagBridgeWith>
-
-function safeNormalize(input: unknown, report: (error: FlagBridgeError) => void): FlagBridgeUser | undefined {
-  try {
-    const { user, warnings } = normalizeUser(input)
-    for (const warning of warnings) report(new FlagBridgeError('INVALID_USER', warning))
-    return user
-  } catch (error) {
-    report(toFlagBridgeError('INVALID_USER', 'user', error))
-    return undefined
-  }
-}

@@ -1,9 +1,12 @@
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { EventLog } from './eventLog'
+import { exposureKey } from './exposure'
 import type { ExposureTracker } from './exposureTracker'
 
 /** Calls kept at most while the tracker's code loads; beyond it the oldest exposure is dropped. */
 const MAX_WAITING = 1_000
+const FIRST_RETRY_MS = 1_000
+const MAX_RETRY_MS = 30_000
 
 const NO_STATS: ExposureTracker['stats'] = { recorded: 0, deduplicated: 0, sent: 0, failed: 0, dropped: 0 }
 
@@ -11,8 +14,9 @@ const NO_STATS: ExposureTracker['stats'] = { recorded: 0, deduplicated: 0, sent:
  * Stands in for the exposure tracker while its code loads, so the tracking half of FlagBridge
  * (ledger, payloads, Segment and Heap) stays off a page's critical path: exposures happen after
  * commit and wait for Segment and Heap anyway. Loading starts at the first `connect()` (never in a
- * render); every call made before is kept, bounded and in order, and replayed once it is there.
- * A load that fails is reported and retried at the next `connect()`.
+ * render); every call made before is kept, bounded and in order (an exposure read again waits
+ * once), and replayed once it is there. A load that fails is reported and retried with backoff
+ * (1 s, doubling to 30 s) while connected.
  *
  * @example
  * const tracker = createDeferredTracker({
@@ -36,7 +40,11 @@ export function createDeferredTracker(options: {
   let consent = options.consent
   let overflowReported = false
   let onError: ((error: FlagBridgeError) => void) | undefined = options.onError
-  const waiting: Array<{ record: boolean; apply: (tracker: ExposureTracker) => void }> = []
+  /** `key`: an exposure's (with its scope), so a repeated read waits once; none for identity calls. */
+  const waiting: Array<{ key: string | undefined; apply: (tracker: ExposureTracker) => void }> = []
+  const waitingKeys = new Set<string>()
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
+  let retries = 0
   const destinationListeners = new Set<() => void>()
   const detachers = new Map<() => void, () => void>()
 
@@ -45,13 +53,18 @@ export function createDeferredTracker(options: {
       onError?.(error)
     } catch {}
   }
-  const call = (apply: (tracker: ExposureTracker) => void, record = false) => {
+  const call = (apply: (tracker: ExposureTracker) => void, key?: string) => {
     if (tracker) return apply(tracker)
-    waiting.push({ record, apply })
+    if (key !== undefined) {
+      // The tracker would deduplicate it anyway: a flag read again while loading waits once.
+      if (waitingKeys.has(key)) return
+      waitingKeys.add(key)
+    }
+    waiting.push({ key, apply })
     if (waiting.length <= MAX_WAITING) return
     // Identity calls keep their place: losing one would attribute later events to the wrong user.
-    const oldest = waiting.findIndex((item) => item.record)
-    if (oldest >= 0) waiting.splice(oldest, 1)
+    const oldest = waiting.findIndex((item) => item.key !== undefined)
+    if (oldest >= 0) waitingKeys.delete(waiting.splice(oldest, 1)[0]!.key!)
     if (!overflowReported) {
       overflowReported = true
       report(
@@ -73,6 +86,7 @@ export function createDeferredTracker(options: {
       detachers.set(listener, loaded.subscribeDestinations(listener))
     // Connected first, so what waited flows straight through instead of filling its queues.
     if (connected) loaded.connect()
+    waitingKeys.clear()
     for (const item of waiting.splice(0)) item.apply(loaded)
     for (const listener of destinationListeners) listener()
   }
@@ -88,6 +102,9 @@ export function createDeferredTracker(options: {
     pending.then(attach, (cause: unknown) => {
       loading = false
       report(toFlagBridgeError('DESTINATION_ERROR', 'FlagBridge tracking could not load', cause))
+      // A chunk that failed (offline, a deploy replaced it) is asked for again: 1 s, 2 s, … 30 s.
+      if (connected && !disposed)
+        retryTimer = setTimeout(load, Math.min(FIRST_RETRY_MS * 2 ** retries++, MAX_RETRY_MS))
     })
   }
 
@@ -102,7 +119,11 @@ export function createDeferredTracker(options: {
     identify: (...args) => call((loaded) => loaded.identify(...args)),
     user: () => tracker?.user(),
     link: (launchDarklyKey) => call((loaded) => loaded.link(launchDarklyKey)),
-    record: (exposure, exposures) => call((loaded) => loaded.record(exposure, exposures), true),
+    record: (exposure, exposures) =>
+      call(
+        (loaded) => loaded.record(exposure, exposures),
+        `${exposureKey(exposure)}\u0001${exposures ?? ''}`,
+      ),
     setConsent(next) {
       consent = next
       call((loaded) => loaded.setConsent(next))
@@ -130,12 +151,15 @@ export function createDeferredTracker(options: {
     },
     disconnect() {
       connected = false
+      clearTimeout(retryTimer)
       tracker?.disconnect()
     },
     dispose() {
       disposed = true
       connected = false
+      clearTimeout(retryTimer)
       waiting.length = 0
+      waitingKeys.clear()
       tracker?.dispose()
     },
   }

@@ -1,4 +1,4 @@
-import { batchPerMicrotask } from './microtaskBatch'
+import { createListeners } from './microtaskBatch'
 
 /** Where one call to a destination stands. */
 export type EventStatus =
@@ -31,16 +31,12 @@ export interface EventLogEntry {
  */
 export function createEventLog(capacity = 500) {
   const slots: Array<EventLogEntry | undefined> = new Array(capacity)
-  const listeners = new Set<() => void>()
+  const listeners = createListeners()
   let nextId = 1
   let snapshot: readonly EventLogEntry[] | undefined = []
-  const notify = batchPerMicrotask(() => {
-    for (const listener of [...listeners]) listener()
-  })
-
   const changed = () => {
     snapshot = undefined
-    if (listeners.size > 0) notify()
+    listeners.changed()
   }
 
   return {
@@ -77,10 +73,7 @@ export function createEventLog(capacity = 500) {
       slots.fill(undefined)
       changed()
     },
-    subscribe(listener: () => void) {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
-    },
+    subscribe: listeners.subscribe,
   }
 }
 

@@ -10,7 +10,8 @@ import {
   type LaunchDarklyServerClientLike,
 } from './launchDarklyBootstrap'
 import type { LaunchDarklyBootstrap } from './launchDarklyVendor'
-import { checkServerUser, type ServerHelperOptions, serverReporter } from './serverHelperOptions'
+import { type ServerHelperOptions, serverReporter } from './serverHelperOptions'
+import { checkUser } from './user'
 
 /** What `<FlagBridgeProvider>` needs from the server for a first render with served values. */
 export interface FlagBridgeBootstrap {
@@ -23,10 +24,7 @@ export interface FlagBridgeBootstrap {
 /** The server SDK clients {@link getFlagBridgeBootstrap} reads; give the vendors you use. */
 export interface FlagBridgeServerSources {
   configcat?: { client: ConfigCatServerClientLike; cache: ConfigCatServerCache }
-  launchdarkly?: { client: LaunchDarklyServerClientLike } & Pick<
-    LaunchDarklyBootstrapOptions,
-    'timeoutMs' | 'anonymousKey'
-  >
+  launchdarkly?: { client: LaunchDarklyServerClientLike } & Pick<LaunchDarklyBootstrapOptions, 'timeoutMs'>
 }
 
 /**
@@ -48,14 +46,13 @@ export async function getFlagBridgeBootstrap(
   options: ServerHelperOptions = {},
 ): Promise<FlagBridgeBootstrap> {
   // Checked once here, so a refused user is reported once, not per vendor.
-  const checked = checkServerUser(user, serverReporter(options.onError))
+  const checked = checkUser(user, serverReporter(options.onError))
   const [configcat, launchdarkly] = await Promise.all([
     sources.configcat ? getConfigCatBootstrap(sources.configcat, checked, options) : undefined,
     sources.launchdarkly
       ? getLaunchDarklyBootstrap(sources.launchdarkly.client, checked, {
           ...options,
           timeoutMs: sources.launchdarkly.timeoutMs,
-          anonymousKey: sources.launchdarkly.anonymousKey,
         })
       : undefined,
   ])

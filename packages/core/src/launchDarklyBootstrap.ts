@@ -1,7 +1,8 @@
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import { type LaunchDarklyContext, toLaunchDarklyContext } from './launchDarklyContext'
 import type { LaunchDarklyBootstrap } from './launchDarklyVendor'
-import { checkServerUser, type ServerHelperOptions, serverReporter } from './serverHelperOptions'
+import { type ServerHelperOptions, serverReporter } from './serverHelperOptions'
+import { checkUser } from './user'
 
 /** The part of `@launchdarkly/node-server-sdk`'s `LDClient` the helper uses. */
 export interface LaunchDarklyServerClientLike {
@@ -17,12 +18,6 @@ export interface LaunchDarklyServerClientLike {
 export interface LaunchDarklyBootstrapOptions extends ServerHelperOptions {
   /** How long to wait for the server SDK to initialize, in ms. Default 5,000. */
   timeoutMs?: number
-  /**
-   * The context key anonymous visitors are evaluated by on the server (server SDKs need one;
-   * the browser's client generates its own). Default `'anonymous'`: fine unless you roll flags
-   * out to a percentage of anonymous visitors, in which case pass each visitor's own key.
-   */
-  anonymousKey?: string
 }
 
 /** Clients whose initialization already timed out or failed: reported once, not waited for again. */
@@ -48,9 +43,12 @@ export async function getLaunchDarklyBootstrap(
   options: LaunchDarklyBootstrapOptions = {},
 ): Promise<LaunchDarklyBootstrap | undefined> {
   const report = serverReporter(options.onError)
-  const mapped = toLaunchDarklyContext(checkServerUser(user, report))
-  // Server SDKs need a key for every context; the browser's client generates its own for anonymous visitors.
-  const context = { ...mapped, key: mapped.key ?? options.anonymousKey ?? 'anonymous' }
+  const checked = checkUser(user, report)
+  // The browser's client evaluates an anonymous visitor by a key it generates: values the server
+  // evaluated for any other key may sit in another rollout or experiment bucket, and would be
+  // sent as that visitor's exposures. So anonymous visitors get no bootstrap: the browser fetches.
+  if (!checked) return undefined
+  const context = { ...toLaunchDarklyContext(checked), key: checked.id }
   if (!client.initialized?.()) {
     if (client.initialized && notInitialized.has(client)) return undefined
     try {

@@ -34,12 +34,26 @@ export function createContextSwitch(
   let disposed = false
   let waiters: Array<{ resolve: () => void; reject: (error: FlagBridgeError) => void }> = []
 
+  // getContext() returns a fresh copy each time: read once per task (a render compares it for
+  // every flag), and again after anything that may have changed it.
+  let read: { context: object | undefined } | undefined
+  const forget = () => {
+    read = undefined
+  }
   const current = (): object | undefined => {
+    if (read) return read.context
+    let context: object | undefined
     try {
-      return client.getContext?.() ?? initial
+      context = client.getContext?.() ?? initial
     } catch {
-      return initial
+      context = initial
     }
+    const fresh = { context }
+    read = fresh
+    queueMicrotask(() => {
+      if (read === fresh) read = undefined
+    })
+    return context
   }
   const arrived = (context: LaunchDarklyContext) => {
     const actual = current()
@@ -63,12 +77,14 @@ export function createContextSwitch(
         const target = wanted
         try {
           await client.identify(target)
+          forget()
           // Done, yet the client reports another context (an app that identifies it too): don't spin.
           if (target === wanted && !arrived(target))
             throw new Error(
               `the client reports another context than ${JSON.stringify(target.key ?? 'anonymous')}`,
             )
         } catch (cause) {
+          forget()
           // Superseded while it was under way: the loop goes on with the newer context.
           if (target !== wanted) continue
           failure = toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly could not switch users', cause)
@@ -92,6 +108,8 @@ export function createContextSwitch(
     wanted: () => wanted,
     /** What the client evaluates for now. */
     current,
+    /** Reads the client's context again next time (it may have changed). */
+    forget,
     /** Whether the client evaluates for `context` now. */
     isOn: arrived,
     /** The error of the last attempt to reach `wanted`, while it is being retried. */
@@ -103,6 +121,7 @@ export function createContextSwitch(
      * rejects with `VENDOR_ERROR` when the attempt for it failed (retries go on).
      */
     switchTo(context: LaunchDarklyContext): Promise<void> {
+      forget()
       wanted = context
       failure = undefined
       retries = 0

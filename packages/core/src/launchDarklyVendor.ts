@@ -82,6 +82,7 @@ export function createLaunchDarklyVendor(
 
   const emit = (keys: readonly string[] | undefined) => {
     flagsRead = undefined
+    contexts?.forget()
     for (const listener of [...listeners]) listener(keys)
   }
   /**

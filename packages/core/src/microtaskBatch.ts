@@ -17,3 +17,30 @@ export function batchPerMicrotask(run: () => void): () => void {
     })
   }
 }
+
+/**
+ * Listeners told once per microtask that something changed: the stores the overlay reads with
+ * `useSyncExternalStore` (event log, waiting exposures).
+ *
+ * @example
+ * const listeners = createListeners()
+ * listeners.subscribe(() => render())
+ * listeners.changed(); listeners.changed() // render runs once
+ */
+export function createListeners() {
+  const listeners = new Set<() => void>()
+  const notify = batchPerMicrotask(() => {
+    for (const listener of [...listeners]) listener()
+  })
+  return {
+    changed() {
+      if (listeners.size > 0) notify()
+    },
+    subscribe(listener: () => void): () => void {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+  }
+}

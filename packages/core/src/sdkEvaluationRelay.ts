@@ -9,7 +9,8 @@ import type { FlagVendor } from './vendor'
  * and only while the user they were made for is still the current one. Defaults (keys the SDK
  * doesn't serve) are never exposures.
  *
- * Evaluations made while a component renders are not relayed (LaunchDarkly's `useFlags` reads):
+ * Evaluations made while a function component renders are not relayed (LaunchDarkly's `useFlags`
+ * reads; a class component's render can't be told apart, and its reads are relayed):
  * nothing tells a render React then discards (a suspended tree, an error boundary, an abandoned
  * transition) from one that was shown, and a wrong exposure is worse than a missing one.
  * `useTrackedFlag` tracks what was shown, after commit; `onRenderEvaluation` hears the skipped ones.

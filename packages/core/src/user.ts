@@ -1,4 +1,4 @@
-import { FlagBridgeError } from './errors'
+import { FlagBridgeError, toFlagBridgeError } from './errors'
 
 /** A scalar the vendors and analytics tools all accept as a user attribute. */
 export type UserAttributeValue = string | number | boolean | null | ReadonlyArray<string | number | boolean>
@@ -170,4 +170,25 @@ export function isSameUser(a: FlagBridgeUser | undefined, b: FlagBridgeUser | un
   if (a === b) return true
   if (!a || !b) return false
   return JSON.stringify(a) === JSON.stringify(b)
+}
+
+/**
+ * `user` as FlagBridge uses it everywhere (provider, server helpers): {@link normalizeUser}, with
+ * what it clipped and what it refused reported as `INVALID_USER`; refused input reads as anonymous.
+ *
+ * @example
+ * const user = checkUser(input, report) // never throws
+ */
+export function checkUser(
+  input: unknown,
+  report: (error: FlagBridgeError) => void,
+): FlagBridgeUser | undefined {
+  try {
+    const { user, warnings } = normalizeUser(input)
+    for (const warning of warnings) report(new FlagBridgeError('INVALID_USER', warning))
+    return user
+  } catch (error) {
+    report(toFlagBridgeError('INVALID_USER', 'user', error))
+    return undefined
+  }
 }

@@ -1,5 +1,5 @@
 import type { FlagProvider } from './evaluation'
-import { batchPerMicrotask } from './microtaskBatch'
+import { createListeners } from './microtaskBatch'
 
 /** Why a shown flag has not counted as an exposure yet. */
 export type ExposureWait = 'not yet visible' | 'waiting for expose()'
@@ -26,15 +26,12 @@ export interface WaitingExposure {
  */
 export function createWaitingExposures() {
   const waiting = new Map<number, WaitingExposure>()
-  const listeners = new Set<() => void>()
+  const listeners = createListeners()
   let nextId = 1
   let snapshot: readonly WaitingExposure[] | undefined = []
-  const notify = batchPerMicrotask(() => {
-    for (const listener of [...listeners]) listener()
-  })
   const changed = () => {
     snapshot = undefined
-    if (listeners.size > 0) notify()
+    listeners.changed()
   }
   return {
     /** Adds an entry; the function returned removes it (once). */
@@ -51,12 +48,7 @@ export function createWaitingExposures() {
       snapshot ??= [...waiting.values()]
       return snapshot
     },
-    subscribe(listener: () => void): () => void {
-      listeners.add(listener)
-      return () => {
-        listeners.delete(listener)
-      }
-    },
+    subscribe: listeners.subscribe,
   }
 }
 

@@ -79,6 +79,12 @@ export function createExposureSlot(bridge: FlagBridge) {
     },
     /** After commit: records what is shown; returns what ends its wait in the overlay. */
     commit(read: CommittedRead): (() => void) | undefined {
+      // Seen is per flag and user: another key (or a sign-in) in the same component starts unseen.
+      const before = committed?.evaluation
+      if (before && (before.key !== read.evaluation.key || before.user !== read.evaluation.user)) {
+        seen = false
+        stopWatching()
+      }
       committed = read
       record()
       watch()

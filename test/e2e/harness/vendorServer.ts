@@ -40,12 +40,17 @@ export interface RecordedRequest {
   time: number
 }
 
-/** A ConfigCat config_v6 setting: t 0 bool, 1 text, 2 int, 3 double; `r` targeting rules. */
+/**
+ * A ConfigCat config_v6 setting: t 0 bool, 1 text, 2 int, 3 double; `r` targeting rules; `p`
+ * percentage options over the user attribute `a`.
+ */
 export interface ConfigCatSetting {
   t: 0 | 1 | 2 | 3
   v: { b?: boolean; s?: string; i?: number; d?: number }
   i: string
   r?: unknown[]
+  a?: string
+  p?: Array<{ p: number; v: { b?: boolean; s?: string; i?: number; d?: number }; i: string }>
 }
 
 /** One LaunchDarkly flag as the evalx endpoint serves it. */
