@@ -67,19 +67,19 @@ const over = (result: Measured) =>
 // −0.39 kB critical, −0.53 kB everything: the how-to-fix texts of option checks, evaluation, ConfigCat's
 // timeout, the hook's options, the tracker and Heap are development-only too. +0.18 kB critical: the
 // review's fixes (seen per flag and user, the tracking chunk retried with backoff and repeated reads
-// waiting once, LaunchDarkly's context read once per task).
+// waiting once unless tracking.dedupe is 'none', LaunchDarkly's context read once per task).
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_680, total: 19_900 },
-  '@flagbridge/react/configcat': { critical: 11_990, total: 17_210 },
-  '@flagbridge/react/launchdarkly': { critical: 13_440, total: 18_660 },
+  '@flagbridge/react': { critical: 14_730, total: 19_950 },
+  '@flagbridge/react/configcat': { critical: 12_030, total: 17_250 },
+  '@flagbridge/react/launchdarkly': { critical: 13_470, total: 18_690 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 14_960
+const CORE_CEILING = 14_980
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

@@ -42,7 +42,7 @@ function recording(name = 'rec') {
 }
 
 /** A bridge whose tracking "chunk" loads when the test says so (or fails to). */
-function bridgeWithDeferredTracking(destination: AnalyticsDestination) {
+function bridgeWithDeferredTracking(destination: AnalyticsDestination, dedupe: 'page' | 'none' = 'page') {
   let loads = 0
   const pending: Array<{ resolve: () => void; reject: (error: Error) => void }> = []
   const errors: FlagBridgeError[] = []
@@ -50,7 +50,7 @@ function bridgeWithDeferredTracking(destination: AnalyticsDestination) {
     {
       vendors: { configcat: createStaticVendor('configcat', { a: true, b: true, c: true }) },
       user: { id: 'ada' },
-      tracking: { dedupe: 'page' },
+      tracking: { dedupe },
       onError: (error) => errors.push(error),
       autoConnect: false,
     },
@@ -69,6 +69,7 @@ function bridgeWithDeferredTracking(destination: AnalyticsDestination) {
         log: settings.eventLog,
         consent: settings.consent,
         onError: settings.onError,
+        dedupe: settings.dedupe,
       }),
   )
   const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
@@ -157,6 +158,16 @@ describe('tracking loaded after mount (createDeferredTracker)', () => {
     expect(page.errors).toEqual([])
     await page.finishLoading()
     expect(calls).toEqual(['identify ada', 'track ada a', 'track ada b'])
+  })
+
+  test("with dedupe 'none' every read made while loading is sent", async () => {
+    const { destination, calls } = recording()
+    const page = bridgeWithDeferredTracking(destination, 'none')
+    page.bridge.connect()
+    page.show('a')
+    page.show('a')
+    await page.finishLoading()
+    expect(calls).toEqual(['identify ada', 'track ada a', 'track ada a'])
   })
 
   test('waiting is bounded: past 1,000 calls the oldest exposures go, identity calls stay, one report', async () => {

@@ -1,6 +1,7 @@
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { EventLog } from './eventLog'
 import { exposureKey } from './exposure'
+import type { DedupeScope } from './exposureLedger'
 import type { ExposureTracker } from './exposureTracker'
 
 /** Calls kept at most while the tracker's code loads; beyond it the oldest exposure is dropped. */
@@ -32,6 +33,8 @@ export function createDeferredTracker(options: {
   log: EventLog
   consent: boolean
   onError: (error: FlagBridgeError) => void
+  /** `tracking.dedupe`: with `'none'` every read is sent, so repeated reads all wait. */
+  dedupe?: DedupeScope | undefined
 }): ExposureTracker {
   let tracker: ExposureTracker | undefined
   let loading = false
@@ -40,8 +43,12 @@ export function createDeferredTracker(options: {
   let consent = options.consent
   let overflowReported = false
   let onError: ((error: FlagBridgeError) => void) | undefined = options.onError
-  /** `key`: an exposure's (with its scope), so a repeated read waits once; none for identity calls. */
-  const waiting: Array<{ key: string | undefined; apply: (tracker: ExposureTracker) => void }> = []
+  /** `key`: an exposure's (with its scope), so a repeated read waits once; `record`: an exposure. */
+  const waiting: Array<{
+    record: boolean
+    key: string | undefined
+    apply: (tracker: ExposureTracker) => void
+  }> = []
   const waitingKeys = new Set<string>()
   let retryTimer: ReturnType<typeof setTimeout> | undefined
   let retries = 0
@@ -53,18 +60,21 @@ export function createDeferredTracker(options: {
       onError?.(error)
     } catch {}
   }
-  const call = (apply: (tracker: ExposureTracker) => void, key?: string) => {
+  const call = (apply: (tracker: ExposureTracker) => void, record = false, key?: string) => {
     if (tracker) return apply(tracker)
     if (key !== undefined) {
       // The tracker would deduplicate it anyway: a flag read again while loading waits once.
       if (waitingKeys.has(key)) return
       waitingKeys.add(key)
     }
-    waiting.push({ key, apply })
+    waiting.push({ record, key, apply })
     if (waiting.length <= MAX_WAITING) return
     // Identity calls keep their place: losing one would attribute later events to the wrong user.
-    const oldest = waiting.findIndex((item) => item.key !== undefined)
-    if (oldest >= 0) waitingKeys.delete(waiting.splice(oldest, 1)[0]!.key!)
+    const oldest = waiting.findIndex((item) => item.record)
+    if (oldest >= 0) {
+      const [dropped] = waiting.splice(oldest, 1)
+      if (dropped!.key !== undefined) waitingKeys.delete(dropped!.key)
+    }
     if (!overflowReported) {
       overflowReported = true
       report(
@@ -122,7 +132,8 @@ export function createDeferredTracker(options: {
     record: (exposure, exposures) =>
       call(
         (loaded) => loaded.record(exposure, exposures),
-        `${exposureKey(exposure)}\u0001${exposures ?? ''}`,
+        true,
+        options.dedupe === 'none' ? undefined : `${exposureKey(exposure)}\u0001${exposures ?? ''}`,
       ),
     setConsent(next) {
       consent = next

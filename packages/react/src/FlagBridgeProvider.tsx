@@ -79,6 +79,7 @@ export function FlagBridgeProviderWith(props: FlagBridgeProviderProps & { bindin
           log: settings.eventLog,
           consent: settings.consent,
           onError: settings.onError,
+          dedupe: settings.dedupe,
         }),
     )
     return created
