@@ -68,15 +68,16 @@ const over = (result: Measured) =>
 // timeout, the hook's options, the tracker and Heap are development-only too. +0.18 kB critical: the
 // review's fixes (seen per flag and user, the tracking chunk retried with backoff and repeated reads
 // waiting once unless tracking.dedupe is 'none', LaunchDarkly's context read once per task).
+// +0.07 kB: expose 'visible' stops its clock while the tab is hidden.
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_730, total: 19_950 },
-  '@flagbridge/react/configcat': { critical: 12_030, total: 17_250 },
-  '@flagbridge/react/launchdarkly': { critical: 13_470, total: 18_690 },
+  '@flagbridge/react': { critical: 14_800, total: 20_020 },
+  '@flagbridge/react/configcat': { critical: 12_100, total: 17_320 },
+  '@flagbridge/react/launchdarkly': { critical: 13_550, total: 18_770 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
 const CORE_CEILING = 14_980

@@ -87,6 +87,36 @@ describe("expose: 'visible'", () => {
     expect(sentKeys(recorder)).toEqual(['promo'])
   })
 
+  it('a hidden tab stops the clock: seen means in view on a visible page', async () => {
+    const recorder = createEventRecorder()
+    render(
+      <TestFlagBridgeProvider flags={flags} recorder={recorder}>
+        <Promo />
+      </TestFlagBridgeProvider>,
+    )
+    await settle()
+    const setPage = (state: 'hidden' | 'visible') =>
+      act(() => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state })
+        document.dispatchEvent(new Event('visibilitychange'))
+      })
+    try {
+      act(() => io.setView(screen.getByTestId('promo'), { ratio: 1 }))
+      await wait(500)
+      // The visitor switches tabs half a second in: the second in view has not passed.
+      setPage('hidden')
+      await wait(5_000)
+      expect(sentKeys(recorder)).toEqual([])
+      setPage('visible')
+      await wait(999)
+      expect(sentKeys(recorder)).toEqual([])
+      await wait(1)
+      expect(sentKeys(recorder)).toEqual(['promo'])
+    } finally {
+      Reflect.deleteProperty(document, 'visibilityState')
+    }
+  })
+
   it('a remount must be seen again, and the ledger still sends once', async () => {
     const recorder = createEventRecorder()
     const view = (mounted: number) => (

@@ -29,7 +29,7 @@ function isInView(entry: IntersectionObserverEntry, threshold: number): boolean 
 
 /**
  * Calls `onSeen` once, when `element` has been in view (see {@link VisibilityOptions}) for
- * `minVisibleMs` without leaving it, then stops watching. Returns what stops watching earlier.
+ * `minVisibleMs` without leaving it, in a tab that stayed visible, then stops watching. Returns what stops watching earlier.
  * Needs `IntersectionObserver` ({@link canWatchVisibility}).
  */
 export function watchVisibility(
@@ -38,27 +38,36 @@ export function watchVisibility(
   onSeen: () => void,
 ): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined
+  let inView = false
+  // Seen means on screen: a hidden tab (another tab, a minimized window) stops the clock.
+  const pageShown = () => typeof document === 'undefined' || document.visibilityState !== 'hidden'
+  const update = () => {
+    if (inView && pageShown()) {
+      timer ??= setTimeout(() => {
+        stop()
+        onSeen()
+      }, minVisibleMs)
+    } else {
+      clearTimeout(timer)
+      timer = undefined
+    }
+  }
   const stop = () => {
     clearTimeout(timer)
     observer.disconnect()
+    document.removeEventListener('visibilitychange', update)
   }
   // Steps of 10% as well: an element taller than the viewport never crosses `threshold` of itself.
   const thresholds = [...new Set([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, threshold])]
   const observer = new IntersectionObserver(
     (entries) => {
       const entry = entries[entries.length - 1]
-      if (entry && isInView(entry, threshold)) {
-        timer ??= setTimeout(() => {
-          stop()
-          onSeen()
-        }, minVisibleMs)
-      } else {
-        clearTimeout(timer)
-        timer = undefined
-      }
+      inView = !!entry && isInView(entry, threshold)
+      update()
     },
     { threshold: thresholds.sort((a, b) => a - b) },
   )
   observer.observe(element)
+  document.addEventListener('visibilitychange', update)
   return stop
 }
