@@ -277,9 +277,16 @@ function MenuFlag() {
 describe("expose: 'manual'", () => {
   it('sends at expose(), once however often it is called, and not again on re-renders', async () => {
     const recorder = createEventRecorder()
+    let statsOf: (key: string) => number | undefined = () => undefined
+    function Stats() {
+      const { bridge } = useFlagBridge()
+      statsOf = (key) => bridge.evaluationStats().get(key)?.count
+      return null
+    }
     render(
       <TestFlagBridgeProvider flags={flags} recorder={recorder}>
         <MenuFlag />
+        <Stats />
       </TestFlagBridgeProvider>,
     )
     await settle()
@@ -288,6 +295,8 @@ describe("expose: 'manual'", () => {
     expect(screen.getByTestId('menu').textContent).toBe('b')
     fireEvent.click(screen.getByRole('button', { name: 'Open menu' }))
     expect(sentKeys(recorder)).toEqual(['menu'])
+    // The overlay counts the one committed evaluation once, though it was sent later.
+    expect(statsOf('menu')).toBe(1)
     expect(recorder.tracks()[0]?.properties).toEqual({
       feature_flag_key: 'menu',
       value: 'b',

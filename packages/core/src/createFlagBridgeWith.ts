@@ -282,10 +282,21 @@ export function createFlagBridgeWith(
      */
     recordExposure(
       evaluation: FlagEvaluation<unknown>,
-      { track = true, exposures }: { track?: boolean; exposures?: ExposureScope | undefined } = {},
+      {
+        track = true,
+        exposures,
+        counted = false,
+      }: {
+        track?: boolean
+        exposures?: ExposureScope | undefined
+        /** This snapshot was recorded before (untracked, waiting to be seen): not counted again. */
+        counted?: boolean
+      } = {},
     ) {
-      stats.record(evaluation)
-      if (evaluation.error) report(evaluation.error)
+      if (!counted) {
+        stats.record(evaluation)
+        if (evaluation.error) report(evaluation.error)
+      }
       if (!track || evaluation.user !== (user ? user.id : null)) return
       const exposure = toExposure(evaluation, user)
       if (!exposure) return

@@ -1,5 +1,5 @@
 import type { FlagEvaluation } from './evaluation'
-import { batchPerMicrotask } from './microtaskBatch'
+import { createListeners } from './microtaskBatch'
 
 /** How often and when a key was last evaluated by a committed component. */
 export interface EvaluationStats {
@@ -11,10 +11,7 @@ export interface EvaluationStats {
 /** What the overlay shows per flag: evaluations by committed components, counted. */
 export function createEvaluationStats() {
   const stats = new Map<string, EvaluationStats>()
-  const listeners = new Set<() => void>()
-  const notify = batchPerMicrotask(() => {
-    for (const listener of [...listeners]) listener()
-  })
+  const listeners = createListeners()
   return {
     record(evaluation: FlagEvaluation<unknown>) {
       const previous = stats.get(evaluation.key)
@@ -23,15 +20,10 @@ export function createEvaluationStats() {
         lastEvaluatedAt: Date.now(),
         last: evaluation,
       })
-      if (listeners.size > 0) notify()
+      listeners.changed()
     },
     all: (): ReadonlyMap<string, EvaluationStats> => stats,
     /** Calls `listener` (at most once per microtask) after the stats changed. */
-    subscribe(listener: () => void): () => void {
-      listeners.add(listener)
-      return () => {
-        listeners.delete(listener)
-      }
-    },
+    subscribe: listeners.subscribe,
   }
 }

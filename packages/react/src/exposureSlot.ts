@@ -41,9 +41,10 @@ export function createExposureSlot(bridge: FlagBridge) {
     if (!committed) return
     const sent = committed.track && (committed.mode === 'render' || seen)
     // Each snapshot once, and again only if it may now be sent where it wasn't before.
-    if (recorded?.evaluation === committed.evaluation && (recorded.sent || !sent)) return
+    const counted = recorded?.evaluation === committed.evaluation
+    if (counted && (recorded!.sent || !sent)) return
     recorded = { evaluation: committed.evaluation, sent }
-    bridge.recordExposure(committed.evaluation, { track: sent, exposures: committed.scope })
+    bridge.recordExposure(committed.evaluation, { track: sent, exposures: committed.scope, counted })
   }
   const stopWatching = () => {
     watching?.stop()
