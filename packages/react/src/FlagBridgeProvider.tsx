@@ -74,7 +74,8 @@ export function FlagBridgeProviderWith(props: FlagBridgeProviderProps & { bindin
         createDeferredTracker({
           load: () =>
             import('./tracking').then((module) =>
-              module.createTracker(props, settings, (error) => created.report(error)),
+              // Only what tracking reads: the first render's children are not kept alive.
+              module.createTracker({ segment, heap, tracking }, settings, (error) => created.report(error)),
             ),
           log: settings.eventLog,
           consent: settings.consent,
