@@ -12,6 +12,7 @@ import {
 } from '@flagbridge/core'
 import { initialize } from 'launchdarkly-js-client-sdk'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
+import { clearBrowserState } from './browserState'
 import * as configcat from './configCatSdk'
 import { installHeapSnippet } from './heapStandIn'
 import { loadCapturedSegment } from './segmentCapture'
@@ -70,15 +71,8 @@ let keyCounter = 0
 const cleanups: Array<() => unknown> = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  localStorage.clear()
-  sessionStorage.clear()
-  // Segment remembers userId and anonymousId in cookies too; each test starts as a new visitor.
-  for (const cookie of document.cookie.split(';')) {
-    const name = cookie.split('=')[0]!.trim()
-    // biome-ignore lint/suspicious/noDocumentCookie: jsdom has no Cookie Store API
-    if (name) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`
-  }
-  delete (globalThis as { heap?: unknown }).heap
+  // Each test is a new visit: no storage, cookies (Segment's ids) or window.heap left behind.
+  clearBrowserState()
 })
 
 function configCatVendor() {
@@ -123,6 +117,9 @@ function launchDarklyVendor() {
   return Object.assign(vendor, { client })
 }
 
+/** A moment with nothing more arriving: a late duplicate would show in the exact list after it. */
+const quiet = () => new Promise((resolve) => setTimeout(resolve, 100))
+
 /** Waits until LaunchDarkly has the flags of the context the bridge identified on connect. */
 async function settled(bridge: ReturnType<typeof createFlagBridge>) {
   await vi.waitFor(() => expect(bridge.store.getEvaluation('dark-mode', false).loading).toBe(false))
@@ -140,6 +137,7 @@ describe('Segment: the real @segment/analytics-next receives exactly the contrac
     cleanups.push(() => bridge.dispose())
     bridge.recordExposure(bridge.store.getEvaluation('newCheckout', false))
     await vi.waitFor(() => expect(segment.captured).toHaveLength(2))
+    await quiet()
     const analytics = await segment.ready
     const [identify, track] = segment.captured
     expect(identify).toMatchObject({
@@ -179,6 +177,7 @@ describe('Segment: the real @segment/analytics-next receives exactly the contrac
     bridge.recordExposure(bridge.store.getEvaluation('announcement', ''))
     bridge.recordExposure(bridge.store.getEvaluation('maxItems', 0))
     await vi.waitFor(() => expect(segment.captured).toHaveLength(3))
+    await quiet()
     expect(segment.captured.map((event) => event.properties)).toStrictEqual([
       undefined,
       {
@@ -248,6 +247,7 @@ describe('Segment: the real @segment/analytics-next receives exactly the contrac
     expect(secondAnonymousId).not.toBe(firstAnonymousId)
     bridge.recordExposure(bridge.store.getEvaluation('dark-mode', false))
     await vi.waitFor(() => expect(segment.captured).toHaveLength(4))
+    await quiet()
     expect(
       segment.captured.map((event) => [
         event.type,
@@ -332,6 +332,7 @@ describe('Heap: what reaches heap.js', () => {
     await bridge.identify({ id: 'user-4' })
     await bridge.identify(undefined)
     await vi.waitFor(() => expect(heap.calls.at(-1)?.name).toBe('addUserProperties'))
+    await quiet()
     const signedOutKey = (launchdarkly.client.getContext() as { key: string }).key
     expect(heap.calls).toStrictEqual([
       // LaunchDarkly's own key for the anonymous visitor; Heap is never told to identify them.

@@ -8,19 +8,15 @@ import {
   type SegmentAnalyticsLike,
 } from '@flagbridge/core'
 import { afterEach, describe, expect, test, vi } from 'vitest'
+import { clearBrowserState } from './browserState'
 import { loadCapturedSegment } from './segmentCapture'
 
 // The Segment destination over the real @segment/analytics-next (and, where the point is an
 // app's own Analytics-like instance, over one shaped like the interface FlagBridge documents).
 
 afterEach(() => {
-  localStorage.clear()
-  sessionStorage.clear()
-  for (const cookie of document.cookie.split(';')) {
-    const name = cookie.split('=')[0]!.trim()
-    // biome-ignore lint/suspicious/noDocumentCookie: jsdom has no Cookie Store API
-    if (name) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`
-  }
+  // Each test is a new visit: no storage, cookies (Segment's ids) or window.heap left behind.
+  clearBrowserState()
 })
 
 const ADA: FlagBridgeUser = { id: 'user-ada', email: 'ada@example.com', privateAttributes: ['email'] }

@@ -9,6 +9,7 @@ import {
   type FlagBridgeUser,
 } from '@flagbridge/core'
 import { afterEach, describe, expect, test, vi } from 'vitest'
+import { clearBrowserState } from './browserState'
 import { installHeapSnippet } from './heapStandIn'
 import { loadCapturedSegment } from './segmentCapture'
 
@@ -16,14 +17,8 @@ import { loadCapturedSegment } from './segmentCapture'
 // what the event log says about every call, through consent, readiness, overflow and failures.
 
 afterEach(() => {
-  localStorage.clear()
-  sessionStorage.clear()
-  for (const cookie of document.cookie.split(';')) {
-    const name = cookie.split('=')[0]!.trim()
-    // biome-ignore lint/suspicious/noDocumentCookie: jsdom has no Cookie Store API
-    if (name) document.cookie = `${name}=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/`
-  }
-  delete (globalThis as { heap?: unknown }).heap
+  // Each test is a new visit: no storage, cookies (Segment's ids) or window.heap left behind.
+  clearBrowserState()
   vi.useRealTimers()
 })
 

@@ -332,6 +332,8 @@ describe('FlagBridge in Chromium with the real SDKs', () => {
     expect(await anonymousIdIn(page)).toBe(anonymousId)
 
     const tracks = segmentExposures(server)
+    // Two exposures per page load (dedupe: page), none late.
+    expect(tracks).toHaveLength(4)
     for (const event of tracks) {
       expect(event.anonymousId).toBe(anonymousId)
       expect(event.userId ?? null).toBeNull()
@@ -399,6 +401,15 @@ describe('FlagBridge in Chromium with the real SDKs', () => {
     await page.waitForTimeout(500)
 
     const tracks = segmentExposures(server)
+    // Settled: exactly two exposures per identity, no late duplicate.
+    expect(tracks.map((event) => event.userId ?? null)).toEqual([
+      'user-1',
+      'user-1',
+      'user-2',
+      'user-2',
+      null,
+      null,
+    ])
     expect(tracks.slice(0, 2).map((event) => event.userId)).toEqual(['user-1', 'user-1'])
     expect(tracks.slice(2, 4).map((event) => event.userId)).toEqual(['user-2', 'user-2'])
     expect(tracks.slice(2, 4).map((event) => event.properties?.user)).toEqual([

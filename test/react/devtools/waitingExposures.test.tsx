@@ -58,11 +58,15 @@ describe('Events tab: exposures waiting to be seen', () => {
         'launchdarkly menu waiting for expose()',
       ]),
     )
+    // Waiting, nothing sent: the Events tab lists no event, and the recorder has none.
     expect(overlay().getByText('0 of 0 events')).toBeTruthy()
+    expect(recorder.tracks()).toEqual([])
     act(() => io.setView(screen.getByTestId('promo'), { ratio: 1 }))
     await waitFor(() => expect(waitingRows()).toEqual(['launchdarkly menu waiting for expose()']))
+    expect(recorder.tracks().map((event) => event.properties.feature_flag_key)).toEqual(['promo'])
     fireEvent.click(screen.getByRole('button', { name: 'menu b' }))
     await waitFor(() => expect(waitingRows()).toEqual([]))
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)))
     expect(recorder.tracks().map((event) => event.properties.feature_flag_key)).toEqual(['promo', 'menu'])
   })
 })
