@@ -1,6 +1,6 @@
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { EventLog } from './eventLog'
-import { exposureKey } from './exposure'
+import { exposureKey } from './toExposure'
 import type { DedupeScope } from './exposureLedger'
 import type { ExposureTracker } from './exposureTracker'
 

@@ -1,7 +1,10 @@
-import type { FlagEvaluation, FlagProvider, FlagValue } from './evaluation'
+import type { FlagProvider, FlagValue } from './evaluation'
 import { valueToText } from './evaluation'
+import { publicTraits } from './publicTraits'
 import type { FlagBridgeUser, UserAttributeValue } from './user'
-import { publicTraits } from './user'
+
+// The payloads: loaded with the tracking chunk. What the critical path needs of an exposure
+// (toExposure, exposureKey) is in ./toExposure.
 
 /** The event name both destinations receive, as in ConfigCat's and Segment's guides. */
 export const EXPOSURE_EVENT = 'Feature Flag Evaluated'
@@ -20,29 +23,6 @@ export interface Exposure {
   overridden: boolean
   /** Served as part of an experiment (see `FlagEvaluation.inExperiment`). */
   inExperiment?: boolean | undefined
-}
-
-/**
- * Turns a committed evaluation into an exposure, or `undefined` when it isn't one: loading,
- * failed, or a default for a key the vendor doesn't serve (a typo or a deleted flag is not an experiment).
- * Overrides are exposures; the tracker decides whether to send them.
- */
-export function toExposure(
-  evaluation: FlagEvaluation<unknown>,
-  user: FlagBridgeUser | undefined,
-): Exposure | undefined {
-  if (evaluation.loading || evaluation.error || !evaluation.provider) return undefined
-  if (evaluation.isDefault && !evaluation.overridden) return undefined
-  const exposure: Exposure = {
-    key: evaluation.key,
-    value: evaluation.value as FlagValue,
-    variationId: evaluation.variationId,
-    provider: evaluation.provider,
-    user,
-    overridden: evaluation.overridden,
-  }
-  if (evaluation.inExperiment) exposure.inExperiment = true
-  return exposure
 }
 
 /**
@@ -127,10 +107,4 @@ export function createHeapTrack(
   }
   if (exposure.variationId !== undefined) properties.variation_id = exposure.variationId
   return { event: EXPOSURE_EVENT, properties }
-}
-
-/** Dedup key: identity + provider + flag key + (variation id or value). */
-export function exposureKey(exposure: Exposure): string {
-  const variant = exposure.variationId ?? `=${valueToText(exposure.value)}`
-  return `${exposure.user?.id ?? ''}\u0001${exposure.provider}\u0001${exposure.key}\u0001${variant}`
 }

@@ -10,7 +10,8 @@ import {
   toHeapScalar,
 } from './exposure'
 import { createEventPropertyBudget, DEFAULT_HEAP_BUDGET } from './heapEventProperties'
-import { type FlagBridgeUser, publicTraits } from './user'
+import { publicTraits } from './publicTraits'
+import type { FlagBridgeUser } from './user'
 
 /** The `window.heap` methods FlagBridge calls (heap.js, or the snippet's queueing stubs). */
 export interface HeapLike {

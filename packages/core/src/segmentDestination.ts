@@ -2,7 +2,8 @@ import type { AnalyticsDestination, DestinationCall, DestinationState } from './
 import { toFlagBridgeError } from './errors'
 import { createSegmentExperimentViewed, EXPERIMENT_VIEWED } from './experimentViewed'
 import { createSegmentTrack, DEFAULT_MAX_VALUE_LENGTH } from './exposure'
-import { type FlagBridgeUser, publicTraits } from './user'
+import { publicTraits } from './publicTraits'
+import type { FlagBridgeUser } from './user'
 
 /** The part of an `@segment/analytics-next` `Analytics` instance FlagBridge uses. */
 export interface SegmentAnalyticsLike {

@@ -32,3 +32,4 @@ export type { EventPropertyBudget, EventPropertyChanges } from './heapEventPrope
 export { createEventPropertyBudget, DEFAULT_HEAP_BUDGET } from './heapEventProperties'
 export type { SegmentAnalyticsLike, SegmentDestinationOptions, SegmentSource } from './segmentDestination'
 export { createSegmentDestination } from './segmentDestination'
+export { publicTraits } from './publicTraits'

@@ -64,18 +64,27 @@ export function normalizeUser(input: unknown): { user: FlagBridgeUser | undefine
     const value = raw[field]
     if (value === undefined || value === null) continue
     if (typeof value === 'string') user[field] = clip(value)
-    else warnings.push(`user.${field} was ignored: use a string.`)
+    else
+      warnings.push(
+        process.env.NODE_ENV !== 'production' ? `user.${field} was ignored: use a string.` : `user.${field}`,
+      )
   }
   if (raw.attributes !== undefined && raw.attributes !== null) {
     if (typeof raw.attributes !== 'object' || Array.isArray(raw.attributes)) {
-      warnings.push('user.attributes was ignored: use a plain object.')
+      warnings.push(
+        process.env.NODE_ENV !== 'production'
+          ? 'user.attributes was ignored: use a plain object.'
+          : 'user.attributes',
+      )
     } else {
       const attributes: Record<string, UserAttributeValue> = {}
       for (const [name, value] of Object.entries(raw.attributes)) {
         const clean = toAttributeValue(value)
         if (clean === undefined)
           warnings.push(
-            `user.attributes.${name} was dropped: use a string, number, boolean or a list of those.`,
+            process.env.NODE_ENV !== 'production'
+              ? `user.attributes.${name} was dropped: use a string, number, boolean or a list of those.`
+              : `user.attributes.${name}`,
           )
         else attributes[name] = clean
       }
@@ -99,38 +108,22 @@ function checkPrivateAttributes(
   if (raw === undefined || raw === null) return undefined
   if (typeof raw === 'string') {
     warnings.push(
-      `user.privateAttributes must be a list: ${JSON.stringify(raw)} was read as [${JSON.stringify(raw)}].`,
+      process.env.NODE_ENV !== 'production'
+        ? `user.privateAttributes must be a list: ${JSON.stringify(raw)} was read as [${JSON.stringify(raw)}].`
+        : 'user.privateAttributes',
     )
     return [raw]
   }
   if (Array.isArray(raw) && raw.every((name) => typeof name === 'string')) return [...raw]
   warnings.push(
-    'user.privateAttributes must be a list of attribute names: every attribute was kept private instead.',
+    process.env.NODE_ENV !== 'production'
+      ? 'user.privateAttributes must be a list of attribute names: every attribute was kept private instead.'
+      : 'user.privateAttributes',
   )
   return [
     ...(['email', 'name', 'country'] as const).filter((field) => user[field] !== undefined),
     ...Object.keys(user.attributes ?? {}),
   ]
-}
-
-/**
- * The top-level attribute names `privateAttributes` hides. LaunchDarkly's reference syntax is
- * understood (`/secret`, `/address/city`, `~1` for "/" and `~0` for "~"); a reference into an
- * attribute hides the whole attribute, and `address.city` hides `address` as well as the literal
- * name: when unsure, redact.
- */
-function hiddenNames(user: FlagBridgeUser): Set<string> {
-  const hidden = new Set<string>()
-  for (const name of user.privateAttributes ?? []) {
-    if (name.startsWith('/')) {
-      const top = name.slice(1).split('/')[0] ?? ''
-      hidden.add(top.replaceAll('~1', '/').replaceAll('~0', '~'))
-    } else {
-      hidden.add(name)
-      if (name.includes('.')) hidden.add(name.slice(0, name.indexOf('.')))
-    }
-  }
-  return hidden
 }
 
 function clip(text: string): string {
@@ -146,23 +139,6 @@ function toAttributeValue(value: unknown): UserAttributeValue | undefined {
     return items.length === value.length ? (items as Array<string | number | boolean>) : undefined
   }
   return undefined
-}
-
-/**
- * The user's traits as analytics may see them: `email`, `name`, `country` and custom
- * attributes, minus every name in `privateAttributes`.
- */
-export function publicTraits(user: FlagBridgeUser): Record<string, UserAttributeValue> {
-  const hidden = hiddenNames(user)
-  const traits: Record<string, UserAttributeValue> = {}
-  for (const field of ['email', 'name', 'country'] as const) {
-    const value = user[field]
-    if (value !== undefined && !hidden.has(field)) traits[field] = value
-  }
-  for (const [name, value] of Object.entries(user.attributes ?? {})) {
-    if (!hidden.has(name)) traits[name] = value
-  }
-  return traits
 }
 
 /** Compares two users by value, so inline `user={{ id }}` props don't look like a new user each render. */
