@@ -1,8 +1,8 @@
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { EventLog } from './eventLog'
-import { exposureKey } from './toExposure'
 import type { DedupeScope } from './exposureLedger'
 import type { ExposureTracker } from './exposureTracker'
+import { exposureKey } from './toExposure'
 
 /** Calls kept at most while the tracker's code loads; beyond it the oldest exposure is dropped. */
 const MAX_WAITING = 1_000

@@ -3,8 +3,8 @@ import { FlagBridgeError, toFlagBridgeError } from './errors'
 import { createEventLog, type EventLog, type EventLogEntry, type EventStatus } from './eventLog'
 import type { ExposureEventName } from './experimentViewed'
 import { EXPOSURE_EVENT, type Exposure } from './exposure'
-import { exposureKey } from './toExposure'
 import { createExposureLedger, type DedupeScope, type LedgerStorage } from './exposureLedger'
+import { exposureKey } from './toExposure'
 import { type FlagBridgeUser, isSameUser } from './user'
 
 export interface ExposureTrackerOptions {
