@@ -42,20 +42,26 @@ function packageEntry(name) {
 export function entries() {
   const react = (file) => join(root, 'packages/react/dist', file)
   return [
-    { name: '@flagbridge/react', file: react('index.js'), budget: 6_000, group: 'flagbridge' },
-    { name: '@flagbridge/react/configcat', file: react('configcat.js'), budget: 6_000, group: 'flagbridge' },
+    {
+      name: '@flagbridge/react',
+      file: react('index.js'),
+      budget: 6_000,
+      totalBudget: 11_750,
+      group: 'flagbridge',
+    },
+    { name: '@flagbridge/react/configcat', file: react('configcat.js'), budget: 5_000, group: 'flagbridge' },
     {
       name: '@flagbridge/react/launchdarkly',
       file: react('launchdarkly.js'),
-      budget: 6_000,
+      budget: 5_000,
       group: 'flagbridge',
     },
     { name: '@flagbridge/react/devtools', file: react('devtools.js'), budget: 15_000, group: 'flagbridge' },
     {
       name: '@flagbridge/core',
       file: join(root, 'packages/core/dist/index.js'),
-      budget: 6_000,
       group: 'flagbridge',
+      note: 'engine and tracking in one entry; no page imports it whole',
     },
     {
       name: 'configcat-react',
@@ -190,15 +196,20 @@ export async function measureSizes() {
 
 const kB = (bytes) => `${(bytes / 1000).toFixed(2)} kB`
 
+/** The critical path within `budget` and, where the entry has one, everything within `totalBudget`. */
+export function isWithinBudget(result) {
+  return result.gzip <= result.budget && (!result.totalBudget || result.total <= result.totalBudget)
+}
+
 export function formatTable(results) {
   const rows = [
-    ['entry', 'critical path', 'everything', 'budget', ''],
+    ['entry', 'critical path', 'everything', 'budget (critical / everything)', ''],
     ...results.map((result) => [
       result.name,
       kB(result.gzip),
       result.total === result.gzip ? '' : kB(result.total),
-      result.budget ? kB(result.budget) : '',
-      result.budget ? (result.gzip <= result.budget ? 'ok' : 'OVER BUDGET') : (result.note ?? ''),
+      result.budget ? kB(result.budget) + (result.totalBudget ? ` / ${kB(result.totalBudget)}` : '') : '',
+      result.budget ? (isWithinBudget(result) ? 'ok' : 'OVER BUDGET') : (result.note ?? ''),
     ]),
   ]
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)))
@@ -232,7 +243,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       console.log(formatTable(results))
     }
     // `--report` (pnpm bench): the table only; test/budget asserts the budgets.
-    const over = results.some((result) => result.budget && result.gzip > result.budget)
+    const over = results.some((result) => result.budget && !isWithinBudget(result))
     if (over && !process.argv.includes('--report')) process.exitCode = 1
   } catch (error) {
     console.error(error instanceof MissingBuildError ? error.message : error)

@@ -320,7 +320,12 @@ export function createFlagBridgeWith(
     setOverride(key: string, value: FlagValue, provider?: FlagProvider) {
       if (typeof key !== 'string' || key === '') {
         report(
-          new FlagBridgeError('INVALID_FLAG_KEY', `Overrides need a non-empty flag key, got ${String(key)}.`),
+          new FlagBridgeError(
+            'INVALID_FLAG_KEY',
+            process.env.NODE_ENV !== 'production'
+              ? `Overrides need a non-empty flag key, got ${String(key)}.`
+              : `override key ${String(key)}`,
+          ),
         )
         return
       }
@@ -328,7 +333,9 @@ export function createFlagBridgeWith(
         report(
           new FlagBridgeError(
             'INVALID_OPTIONS',
-            `An override's vendor must be 'configcat' or 'launchdarkly', got ${String(provider)}.`,
+            process.env.NODE_ENV !== 'production'
+              ? `An override's vendor must be 'configcat' or 'launchdarkly', got ${String(provider)}.`
+              : `override vendor ${String(provider)}`,
           ),
         )
         return

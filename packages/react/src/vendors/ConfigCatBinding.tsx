@@ -68,7 +68,9 @@ export function ConfigCatBinding({ config, children }: { config: ConfigCatConfig
   if (!isValidConfigCatSdkKey(config.sdkKey, config.options)) {
     const error = new FlagBridgeError(
       'INVALID_OPTIONS',
-      `ConfigCat refuses the SDK key ${JSON.stringify(config.sdkKey)}: copy it from the ConfigCat dashboard. Flags serve their defaults.`,
+      process.env.NODE_ENV !== 'production'
+        ? `ConfigCat refuses the SDK key ${JSON.stringify(config.sdkKey)}: copy it from the ConfigCat dashboard. Flags serve their defaults.`
+        : `configcat.sdkKey ${JSON.stringify(config.sdkKey)}`,
     )
     return (
       <UnavailableVendorBinding provider="configcat" error={error}>
