@@ -331,6 +331,34 @@ describe('waiting for heap.js', () => {
     tracker.dispose()
   })
 
+  test('heap.js that answers onReady at once, seen through a getter giving a new view each time, is asked once', async () => {
+    const page: { heap?: unknown } = {}
+    const heap = installHeapSnippet(page)
+    let asked = 0
+    const api = (): HeapLike => {
+      const current = page.heap as HeapLike
+      if (Array.isArray(current)) return current
+      return {
+        ...current,
+        loaded: undefined,
+        onReady(callback) {
+          asked++
+          current.onReady!(callback)
+        },
+      }
+    }
+    const tracker = createExposureTracker({
+      destinations: [createHeapDestination({ api, pollInterval: 5 })],
+      dedupe: 'page',
+    })
+    tracker.identify(ADA)
+    heap.load()
+    await vi.waitFor(() => expect(tracker.pending()).toEqual({ heap: 0 }))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect([asked, heap.calls.map((call) => call.name)]).toEqual([1, ['identify']])
+    tracker.dispose()
+  })
+
   test('an object that is not heap.js yet (loaded false) is waited for', async () => {
     const heap = loadedHeap()
     const loaded = (globalThis as unknown as { heap: HeapLike }).heap

@@ -58,6 +58,8 @@ export function createExposureLedger({
   maxEntries = 10_000,
   maxIdentities = 20,
 }: ExposureLedgerOptions = {}) {
+  // Only the session scope persists: 'page' never touches storage, even when given one.
+  const store = scope === 'session' ? storage : undefined
   // One bit per destination: taken (queued or delivered).
   let taken = new Map<string, number>()
   let delivered = new Map<string, Set<string>>()
@@ -66,38 +68,38 @@ export function createExposureLedger({
   let dirty = false
 
   const keyOf = (who: string | null) => `${storageKey}:${JSON.stringify(who)}`
-  const persisted = (who: string | null): PersistedLedger['delivered'] => {
-    const data = storage && (readJson(storage, keyOf(who)) as PersistedLedger | null)
+  const persisted = (store: LedgerStorage, who: string | null): PersistedLedger['delivered'] => {
+    const data = readJson(store, keyOf(who)) as PersistedLedger | null
     return data?.v === 2 && typeof data.delivered === 'object' && data.delivered ? data.delivered : {}
   }
 
   /** Moves `who` to the front of the list of stored identities, forgetting the oldest beyond the bound. */
-  const remember = (who: string | null) => {
-    if (!storage) return
-    const listed = readJson(storage, storageKey)
+  const remember = (store: LedgerStorage, key: string) => {
+    const listed = readJson(store, storageKey)
     const identities = (Array.isArray(listed) ? listed : []).filter(
-      (entry): entry is string => typeof entry === 'string' && entry !== keyOf(who),
+      (entry): entry is string => typeof entry === 'string' && entry !== key,
     )
-    identities.push(keyOf(who))
-    for (const forgotten of identities.splice(0, Math.max(0, identities.length - maxIdentities))) {
-      if (storage.removeItem) storage.removeItem(forgotten)
-      else storage.setItem(forgotten, '')
+    identities.push(key)
+    // A negative count splices nothing: within the bound, nothing is forgotten.
+    for (const forgotten of identities.splice(0, identities.length - maxIdentities)) {
+      if (store.removeItem) store.removeItem(forgotten)
+      else store.setItem(forgotten, '')
     }
-    storage.setItem(storageKey, JSON.stringify(identities))
+    store.setItem(storageKey, JSON.stringify(identities))
   }
 
   const persist = () => {
-    if (!dirty || scope !== 'session' || !storage || identity === undefined) return
+    if (!dirty || !store || identity === undefined) return
     dirty = false
     try {
       // Merge: another provider in this tab may have stored deliveries for the same identity.
-      const merged = persisted(identity)
+      const merged = persisted(store, identity)
       for (const [destination, keys] of delivered) {
         const union = new Set([...(merged[destination] ?? []), ...keys])
         merged[destination] = [...union].slice(-maxEntries)
       }
-      storage.setItem(keyOf(identity), JSON.stringify({ v: 2, delivered: merged } satisfies PersistedLedger))
-      remember(identity)
+      store.setItem(keyOf(identity), JSON.stringify({ v: 2, delivered: merged } satisfies PersistedLedger))
+      remember(store, keyOf(identity))
     } catch {
       // Quota exceeded or storage blocked: dedup still works for this page.
     }
@@ -106,9 +108,9 @@ export function createExposureLedger({
   const schedulePersist = batchPerMicrotask(persist)
 
   const load = (destinations: readonly string[]) => {
-    if (scope !== 'session' || !storage || identity === undefined) return
+    if (!store || identity === undefined) return
     try {
-      const stored = persisted(identity)
+      const stored = persisted(store, identity)
       destinations.forEach((destination, index) => {
         const keys = stored[destination]
         if (!Array.isArray(keys)) return
@@ -170,7 +172,8 @@ export function createExposureLedger({
       else taken.set(key, mask)
     },
     delivered(key: string, destination: string) {
-      if (scope !== 'session') return
+      // Delivered keys are kept only to be persisted.
+      if (!store) return
       deliveredSet(destination).add(key)
       dirty = true
       schedulePersist()

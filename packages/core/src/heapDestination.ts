@@ -1,4 +1,4 @@
-import type { AnalyticsDestination, DestinationState } from './destination'
+import type { AnalyticsDestination, DestinationCall, DestinationState } from './destination'
 import { FlagBridgeError } from './errors'
 import type { FlagValue } from './evaluation'
 import { createHeapExperimentViewed, EXPERIMENT_VIEWED } from './experimentViewed'
@@ -193,7 +193,14 @@ export function createHeapDestination({
 
   const check = () => {
     const heap = lookup()
-    if (heap && !Array.isArray(heap) && heap !== askedOnReady && typeof heap.onReady === 'function') {
+    // Once heap.js said it is ready, it is not asked again: a heap.js that answers at once,
+    // seen through an `api` getter giving a new object each time, would otherwise recurse.
+    if (
+      !readySignalled &&
+      typeof heap?.onReady === 'function' &&
+      !Array.isArray(heap) &&
+      heap !== askedOnReady
+    ) {
       askedOnReady = heap
       try {
         heap.onReady(() => {
@@ -222,7 +229,7 @@ export function createHeapDestination({
     onError?.(error)
   }
   const stopPolling = () => {
-    if (timer !== undefined) clearInterval(timer)
+    clearInterval(timer)
     timer = undefined
   }
   /** Once started, looks for heap.js, and keeps looking while someone listens. */
@@ -233,6 +240,10 @@ export function createHeapDestination({
     if ((state as DestinationState).status !== 'ready' && listeners.size > 0)
       timer = setInterval(check, pollInterval)
   }
+
+  /** The `heap.track` an exposure is sent as (`tracking.exposureEvents`). */
+  const heapTrack = ({ event, exposure }: Extract<DestinationCall, { kind: 'track' }>) =>
+    (event === EXPERIMENT_VIEWED ? createHeapExperimentViewed : createHeapTrack)(exposure, maxValueLength)
 
   return {
     name: 'heap',
@@ -265,9 +276,7 @@ export function createHeapDestination({
         case 'link':
           return { name: 'addUserProperties', payload: { ldUserId: call.launchDarklyKey } }
         case 'track': {
-          const { event, properties } = (
-            call.event === EXPERIMENT_VIEWED ? createHeapExperimentViewed : createHeapTrack
-          )(call.exposure, maxValueLength)
+          const { event, properties } = heapTrack(call)
           return { name: event, payload: { properties } }
         }
       }
@@ -283,7 +292,7 @@ export function createHeapDestination({
     },
     reconcile(user) {
       const heap = lookup()
-      if (!heap || !isLoaded(heap)) return false
+      if (!isLoaded(heap)) return false
       const identity = user ? user.id : null
       const persisted = heapIdentity(heap)
       const reset = persisted !== undefined && persisted !== null && persisted !== identity
@@ -313,9 +322,7 @@ export function createHeapDestination({
           return
         case 'track': {
           startPage(heap, call.exposure.user ? call.exposure.user.id : null)
-          const { event, properties } = (
-            call.event === EXPERIMENT_VIEWED ? createHeapExperimentViewed : createHeapTrack
-          )(call.exposure, maxValueLength)
+          const { event, properties } = heapTrack(call)
           heap.track(event, properties)
           const { add, remove, tooLarge } = budget.set(
             call.exposure.key,

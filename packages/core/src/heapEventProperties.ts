@@ -12,9 +12,10 @@ export interface EventPropertyChanges {
 }
 
 // Sizes below are exactly `encodeURIComponent(JSON.stringify(props)).length`:
-// `{}` is 6 bytes encoded, each `:` and `,` is 3, and each entry's key and value add their own.
-const EMPTY_SIZE = encodedSize({})
-const SEPARATOR_SIZE = encodedSize(',') - encodedSize('')
+// `{}` is 6 bytes encoded (`%7B%7D`), each `:` and `,` is 3 (`%3A`, `%2C`), and each entry's
+// key and value add their own.
+const EMPTY_SIZE = 6
+const SEPARATOR_SIZE = 3
 
 function encodedSize(value: unknown): number {
   return encodeURIComponent(JSON.stringify(value)).length
@@ -36,13 +37,14 @@ export function createEventPropertyBudget(budget = DEFAULT_HEAP_BUDGET) {
   const entries = new Map<string, { value: HeapScalar; size: number }>()
   let total = EMPTY_SIZE
 
-  const sizeWith = (entrySize: number, count: number) => total + entrySize + (count > 0 ? SEPARATOR_SIZE : 0)
+  /** What an entry adds to the total beside the others: itself, and a comma when there are others. */
+  const cost = (entrySize: number) => entrySize + (entries.size > 0 ? SEPARATOR_SIZE : 0)
 
   const remove = (key: string) => {
     const entry = entries.get(key)
     if (!entry) return
     entries.delete(key)
-    total -= entry.size + (entries.size > 0 ? SEPARATOR_SIZE : 0)
+    total -= cost(entry.size)
   }
 
   return {
@@ -52,17 +54,17 @@ export function createEventPropertyBudget(budget = DEFAULT_HEAP_BUDGET) {
       const unchanged = previous?.value === value
       remove(key)
       // `"key":value` inside an object is the encoded key, an encoded colon, and the encoded value.
-      const size = encodedSize(key) + encodedSize(':') - encodedSize('') + encodedSize(value)
+      const size = encodedSize(key) + SEPARATOR_SIZE + encodedSize(value)
       const evicted: string[] = []
       if (EMPTY_SIZE + size > budget) {
         return { add: undefined, remove: previous ? [key] : [], tooLarge: true }
       }
-      while (sizeWith(size, entries.size) > budget) {
+      while (total + cost(size) > budget) {
         const oldest = entries.keys().next().value as string
         remove(oldest)
         evicted.push(oldest)
       }
-      total = sizeWith(size, entries.size)
+      total += cost(size)
       entries.set(key, { value, size })
       return { add: unchanged ? undefined : { [key]: value }, remove: evicted }
     },

@@ -102,6 +102,13 @@ export function createSegmentDestination(
   // An instance is the app's: loaded, or loading already. Only a function waits for load().
   if (typeof source !== 'function') start()
 
+  /** The `analytics.track` an exposure is sent as (`tracking.exposureEvents`). */
+  const segmentTrack = ({ event, exposure }: Extract<DestinationCall, { kind: 'track' }>) =>
+    (event === EXPERIMENT_VIEWED ? createSegmentExperimentViewed : createSegmentTrack)(
+      exposure,
+      maxValueLength,
+    )
+
   const describe = (call: DestinationCall) => {
     switch (call.kind) {
       case 'identify':
@@ -111,16 +118,10 @@ export function createSegmentDestination(
       case 'link':
         return undefined
       case 'track': {
-        const { event, properties, options } = (
-          call.event === EXPERIMENT_VIEWED ? createSegmentExperimentViewed : createSegmentTrack
-        )(call.exposure, maxValueLength)
+        const { event, properties, options } = segmentTrack(call)
         return { name: event, payload: { properties, context: options.context } }
       }
     }
-  }
-  const persistedUserId = () => {
-    const id = analytics?.user?.().id?.()
-    return typeof id === 'string' && id !== '' ? id : undefined
   }
 
   return {
@@ -142,8 +143,8 @@ export function createSegmentDestination(
     },
     reconcile(user: FlagBridgeUser | undefined) {
       // analytics-next keeps the userId in a cookie and localStorage (ajs_user_id) across pages.
-      const persisted = persistedUserId()
-      if (persisted === undefined || persisted === user?.id) return false
+      const persisted = analytics?.user?.().id?.()
+      if (typeof persisted !== 'string' || persisted === '' || persisted === user?.id) return false
       const reset = analytics!.reset()
       // An app's instance may answer with a promise: its rejection is a failure, never unhandled.
       return isThenable(reset) ? Promise.resolve(reset).then(() => true) : true
@@ -158,9 +159,7 @@ export function createSegmentDestination(
         case 'link':
           return
         case 'track': {
-          const { event, properties, options } = (
-            call.event === EXPERIMENT_VIEWED ? createSegmentExperimentViewed : createSegmentTrack
-          )(call.exposure, maxValueLength)
+          const { event, properties, options } = segmentTrack(call)
           return failedDelivery(analytics.track(event, properties, options))
         }
       }

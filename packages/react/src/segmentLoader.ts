@@ -30,9 +30,8 @@ function load(writeKey: string, settings?: Record<string, unknown>, options?: Re
     AnalyticsBrowser.load({ writeKey, ...settings }, options),
   )
   // A failed import or load (offline, blocked chunk, settings down) is not kept: the next need retries.
-  started.then(undefined, () => {
-    if (loading.get(writeKey) === started) loading.delete(writeKey)
-  })
+  // Nothing replaces an entry while it is kept, so the one to drop is this one.
+  started.then(undefined, () => loading.delete(writeKey))
   loading.set(writeKey, started)
   return started
 }
