@@ -73,18 +73,22 @@ const over = (result: Measured) =>
 // tracking chunk alone needs moved out of files the critical path imports (the Segment and Heap
 // payload builders, analytics' view of a user) and more how-to-fix texts development-only (the user's
 // attribute warnings, overrides, ConfigCat's SDK key).
+// −0.5 kB critical, +0.03 kB everything, +0.09 kB core: the `tracking` options are checked where
+// the tracker is made (`trackerOptions`, in the tracking chunk); the bridge reads only consent,
+// sdkEvaluations and dedupe 'none' from them at once (which also hands the destinations the checked
+// maxValueLength and Heap budget, not the refused ones).
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_240, total: 19_810 },
-  '@flagbridge/react/configcat': { critical: 11_540, total: 17_100 },
-  '@flagbridge/react/launchdarkly': { critical: 13_040, total: 18_610 },
+  '@flagbridge/react': { critical: 13_750, total: 19_840 },
+  '@flagbridge/react/configcat': { critical: 11_040, total: 17_130 },
+  '@flagbridge/react/launchdarkly': { critical: 12_530, total: 18_620 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 14_840
+const CORE_CEILING = 14_930
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {
@@ -112,6 +116,8 @@ describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next e
         'Segment did not load',
         'feature_flag_key',
         '"~1"',
+        // The `tracking` option checks.
+        'heapEventPropertyBudget',
       ])
         expect(entry.criticalCode.includes(text), `${name}: "${text}" on the critical path`).toBe(false)
       expect(entry.total - entry.gzip, `${name}: the deferred chunk`).toBeGreaterThan(4_000)

@@ -9,6 +9,7 @@ import {
   type ExposureTracker,
   type FlagBridgeError,
   type TrackerSettings,
+  trackerOptions,
 } from '@flagbridge/core'
 import { afterEach, describe, expect, test } from 'vitest'
 
@@ -54,14 +55,18 @@ function bridgeWithDeferredTracking(destination: AnalyticsDestination, dedupe: '
       onError: (error) => errors.push(error),
       autoConnect: false,
     },
-    ({ enabled, ...settings }: TrackerSettings) =>
+    (settings: TrackerSettings) =>
       createDeferredTracker({
         load: () => {
           loads++
           return new Promise<ExposureTracker>((resolve, reject) => {
             pending.push({
-              resolve: () =>
-                resolve(createExposureTracker({ ...settings, destinations: enabled ? [destination] : [] })),
+              resolve: () => {
+                const { tracking, tracker } = trackerOptions(settings)
+                resolve(
+                  createExposureTracker({ ...tracker, destinations: tracking.enabled ? [destination] : [] }),
+                )
+              },
               reject,
             })
           })
@@ -69,7 +74,7 @@ function bridgeWithDeferredTracking(destination: AnalyticsDestination, dedupe: '
         log: settings.eventLog,
         consent: settings.consent,
         onError: settings.onError,
-        dedupe: settings.dedupe,
+        dedupe: settings.tracking?.dedupe,
       }),
   )
   const settle = () => new Promise((resolve) => setTimeout(resolve, 0))

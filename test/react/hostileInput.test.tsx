@@ -139,6 +139,43 @@ describe('options that are not what they say', () => {
     }
   })
 
+  it('a refused maxValueLength is not what the destinations use: the default (100) is, as reported', async () => {
+    // ConfigCat setting type 1 is text: 'blue' (variation 'color-blue') is short enough to be sent as is.
+    const configcat = configCatOffline({ color: { t: 1, v: { s: 'blue' }, i: 'color-blue' } })
+    const segment = capturingSegment()
+    const heap = heapStandIn()
+    heap.load()
+    const onError = vi.fn()
+    function Color() {
+      const { value } = useTrackedFlag('color', 'grey')
+      return <p>{value}</p>
+    }
+    render(
+      <FlagBridgeProvider
+        configcat={{ sdkKey: configCatSdkKey(), options: configcat.options }}
+        segment={{ analytics: segment.analytics }}
+        heap={{ api: heap.api }}
+        user={{ id: 'u1' }}
+        tracking={{ dedupe: 'page', maxValueLength: -1 }}
+        onError={onError}
+      >
+        <Color />
+      </FlagBridgeProvider>,
+    )
+    await waitFor(() => expect(segment.tracks()).toHaveLength(1))
+    await waitFor(() => expect(heap.calls.filter(([name]) => name === 'track')).toHaveLength(1))
+    await act(async () => {})
+    expect(segment.tracks().map((event) => event.properties?.value)).toEqual(['blue'])
+    expect(
+      heap.calls
+        .filter(([name]) => name === 'track')
+        .map(([, , properties]) => (properties as { value?: unknown } | undefined)?.value),
+    ).toEqual(['blue'])
+    expect(onError.mock.calls.map(([error]) => error.message)).toEqual([
+      '[flagbridge] tracking.maxValueLength must be a whole number ≥ 0, got -1: 100 is used instead.',
+    ])
+  })
+
   it("14. dedupe: 'bogus' and routing to no vendor are refused when given, not when a flag is read", () => {
     const onError = vi.fn()
     render(

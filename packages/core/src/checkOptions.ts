@@ -1,50 +1,17 @@
 import { FlagBridgeError } from './errors'
 import type { FlagProvider, FlagValue } from './evaluation'
-import type { ExposureEventName } from './experimentViewed'
-import type { DedupeScope } from './exposureLedger'
-import type { ExposureScope } from './exposureTracker'
 
 /**
  * The one boundary between what an app passes and what the engine uses: each function turns a
  * raw option into a checked one, reports every refusal as `INVALID_OPTIONS` (saying what was
  * given and what is used instead), and puts the documented default in its place. The engine
- * never sees unchecked input.
+ * never sees unchecked input. The `tracking` options are checked in ./checkTracking, which loads
+ * with the tracker.
  */
 
-type Report = (error: FlagBridgeError) => void
+export type Report = (error: FlagBridgeError) => void
 
 const VENDORS: readonly FlagProvider[] = ['configcat', 'launchdarkly']
-const DEDUPE_SCOPES: readonly DedupeScope[] = ['session', 'page', 'none']
-
-/** `tracking` options as the engine uses them: every field present and valid. */
-export interface CheckedTracking {
-  dedupe: DedupeScope
-  consent: boolean
-  maxValueLength: number
-  sdkEvaluations: boolean
-  trackOverrides: boolean
-  maxQueueSize: number
-  heapEventPropertyBudget: number
-  enabled: boolean
-  exposures: ExposureScope
-  exposureEvents: readonly ExposureEventName[]
-}
-
-export const TRACKING_DEFAULTS: CheckedTracking = {
-  dedupe: 'session',
-  consent: true,
-  maxValueLength: 100,
-  sdkEvaluations: false,
-  trackOverrides: false,
-  maxQueueSize: 500,
-  heapEventPropertyBudget: 3_000,
-  enabled: true,
-  exposures: 'all',
-  exposureEvents: ['Feature Flag Evaluated'],
-}
-
-// Literals, not the constants: those live in the tracking chunk, this file on the critical path.
-const EVENT_NAMES: readonly ExposureEventName[] = ['Feature Flag Evaluated', 'Experiment Viewed']
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value)
@@ -55,7 +22,7 @@ function describe(value: unknown): string {
   return String(value)
 }
 
-function refuse(report: Report, name: string, value: unknown, expected: string, fallback: unknown) {
+export function refuse(report: Report, name: string, value: unknown, expected: string, fallback: unknown) {
   report(
     new FlagBridgeError(
       'INVALID_OPTIONS',
@@ -66,7 +33,7 @@ function refuse(report: Report, name: string, value: unknown, expected: string, 
   )
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
@@ -75,64 +42,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * consent until a boolean arrives: `'false'` must never switch analytics on.
  */
 export function checkConsent(value: unknown, report: Report): boolean {
-  if (value === undefined) return TRACKING_DEFAULTS.consent
+  if (value === undefined) return true
   if (typeof value === 'boolean') return value
   // One name for the prop and setConsent(), so one bad value is reported once.
   refuse(report, 'tracking.consent', value, 'true or false', false)
   return false
-}
-
-/** `tracking`: each field checked on its own; a refused field gets its default. */
-export function checkTracking(raw: unknown, report: Report): CheckedTracking {
-  const checked = { ...TRACKING_DEFAULTS }
-  if (raw === undefined || raw === null) return checked
-  if (!isPlainObject(raw)) {
-    refuse(report, 'tracking', raw, 'an object', {})
-    return checked
-  }
-  const field = <K extends keyof CheckedTracking>(
-    name: K,
-    valid: (value: unknown) => value is CheckedTracking[K],
-    expected: string,
-  ) => {
-    const value = raw[name]
-    if (value === undefined) return
-    if (valid(value)) checked[name] = value
-    else refuse(report, `tracking.${name}`, value, expected, checked[name])
-  }
-  const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean'
-  const isCount =
-    (min: number) =>
-    (value: unknown): value is number =>
-      typeof value === 'number' && Number.isSafeInteger(value) && value >= min
-  field(
-    'dedupe',
-    (value): value is DedupeScope => DEDUPE_SCOPES.includes(value as DedupeScope),
-    "'session', 'page' or 'none'",
-  )
-  checked.consent = checkConsent(raw.consent, report)
-  field('maxValueLength', isCount(0), 'a whole number ≥ 0')
-  field('sdkEvaluations', isBoolean, 'true or false')
-  field('trackOverrides', isBoolean, 'true or false')
-  field('maxQueueSize', isCount(1), 'a whole number ≥ 1')
-  field('heapEventPropertyBudget', isCount(1), 'a whole number of bytes ≥ 1')
-  field('enabled', isBoolean, 'true or false')
-  field('exposures', isExposureScope, "'all' or 'experiments'")
-  field(
-    'exposureEvents',
-    (value): value is readonly ExposureEventName[] =>
-      Array.isArray(value) &&
-      value.length > 0 &&
-      new Set(value).size === value.length &&
-      value.every((name) => EVENT_NAMES.includes(name)),
-    "a list of 'Feature Flag Evaluated' and/or 'Experiment Viewed'",
-  )
-  return checked
-}
-
-/** `tracking.exposures` and `useTrackedFlag`'s `exposures`: `'all'` or `'experiments'`. */
-export function isExposureScope(value: unknown): value is ExposureScope {
-  return value === 'all' || value === 'experiments'
 }
 
 /** `routing`: `default` and every `flags` entry must name a vendor; others are dropped. */

@@ -1,3 +1,4 @@
+import { trackerOptions } from './checkTracking'
 import { createFlagBridgeWith, type FlagBridge, type FlagBridgeOptions } from './createFlagBridgeWith'
 import { createExposureTracker } from './exposureTracker'
 
@@ -15,7 +16,11 @@ import { createExposureTracker } from './exposureTracker'
  * bridge.recordExposure(evaluation) // after it was shown
  */
 export function createFlagBridge(options: FlagBridgeOptions = {}): FlagBridge {
-  return createFlagBridgeWith(options, ({ enabled, ...settings }) =>
-    createExposureTracker({ ...settings, destinations: enabled ? (options.destinations ?? []) : [] }),
-  )
+  return createFlagBridgeWith(options, (settings) => {
+    const { tracking, tracker } = trackerOptions(settings)
+    return createExposureTracker({
+      ...tracker,
+      destinations: tracking.enabled ? (options.destinations ?? []) : [],
+    })
+  })
 }

@@ -1,4 +1,4 @@
-import { checkConsent, checkOverrideValue, checkRouting, checkTracking } from './checkOptions'
+import { checkConsent, checkOverrideValue, checkRouting, isPlainObject } from './checkOptions'
 import type { AnalyticsDestination } from './destination'
 import { createDestinationIdentity } from './destinationIdentity'
 import { createErrorReporter } from './errorReporter'
@@ -89,13 +89,22 @@ function warnRenderEvaluation(key: string) {
 }
 const MAX_VENDOR_EXPOSURES = 10_000
 
-/** What the bridge hands its tracker factory: the checked `tracking` options and its own log and errors. */
-export type TrackerSettings = Omit<ExposureTrackerOptions, 'destinations'> & {
-  /** `tracking.enabled`: with `false` the tracker gets no destinations. */
-  enabled: boolean
-  eventLog: EventLog
+/**
+ * What the bridge hands its tracker factory: the app's `tracking` options and its own log and
+ * errors. The factory checks `tracking` ({@link trackerOptions} in `@flagbridge/core/tracking`),
+ * so those checks load with the tracker.
+ */
+export interface TrackerSettings {
+  /** The `tracking` option as the app gave it: unchecked. */
+  tracking: TrackingOptions | undefined
+  /** `tracking.consent`, checked: what the tracker starts with. */
   consent: boolean
+  storage: LedgerStorage | undefined
+  eventLog: EventLog
+  /** Each failure (a send that failed, an event dropped), every time. */
   onError: (error: FlagBridgeError) => void
+  /** Once per distinct problem: refused options. */
+  report: (error: FlagBridgeError) => void
 }
 
 /**
@@ -105,13 +114,17 @@ export type TrackerSettings = Omit<ExposureTrackerOptions, 'destinations'> & {
  * so it stays off the page's critical path.
  *
  * @example
- * const bridge = createFlagBridgeWith({ user }, (settings) =>
+ * const bridge = createFlagBridgeWith({ user, tracking }, (settings) =>
  *   createDeferredTracker({
- *     load: () => import('@flagbridge/core/tracking').then(({ createExposureTracker }) =>
- *       createExposureTracker({ ...settings, destinations: [createHeapDestination()] })),
+ *     load: () =>
+ *       import('@flagbridge/core/tracking').then(({ createExposureTracker, trackerOptions }) => {
+ *         const { tracking, tracker } = trackerOptions(settings) // checks `tracking`
+ *         return createExposureTracker({ ...tracker, destinations: tracking.enabled ? [createHeapDestination()] : [] })
+ *       }),
  *     log: settings.eventLog,
  *     consent: settings.consent,
  *     onError: settings.onError,
+ *     dedupe: settings.tracking?.dedupe,
  *   }),
  * )
  */
@@ -121,36 +134,32 @@ export function createFlagBridgeWith(
 ) {
   const errors = createErrorReporter(options.onError)
   const { report } = errors
-  // Everything the app passed is checked once, here: the engine below sees valid options only.
-  const tracking = checkTracking(options.tracking, report)
-
-  const initial = checkUser(options.user, report)
+  // Everything the app passed is checked once: the engine below sees valid options only. The
+  // tracker factory checks `tracking`; what the bridge itself needs of it is read here.
+  const rawTracking: TrackingOptions = isPlainObject(options.tracking) ? options.tracking : {}
   const log: EventLog = createEventLog()
+  const tracker: ExposureTracker = createTracker({
+    tracking: options.tracking,
+    consent: checkConsent(rawTracking.consent, report),
+    storage: options.storage,
+    eventLog: log,
+    onError: errors.reportEvery,
+    report,
+  })
+  const initial = checkUser(options.user, report)
   const store: FlagStore = createFlagStore({
     vendors: options.vendors,
     routing: checkRouting(options.routing, report),
     user: initial,
     autoConnect: false,
   })
-  const tracker: ExposureTracker = createTracker({
-    autoConnect: false,
-    enabled: tracking.enabled,
-    dedupe: tracking.dedupe,
-    consent: tracking.consent,
-    maxQueueSize: tracking.maxQueueSize,
-    trackOverrides: tracking.trackOverrides,
-    exposures: tracking.exposures,
-    exposureEvents: tracking.exposureEvents,
-    storage: options.storage,
-    eventLog: log,
-    onError: errors.reportEvery,
-  })
   const stats = createEvaluationStats()
   let user: FlagBridgeUser | undefined = initial
   let identityVersion = 0
   let connected = false
   const sdkEvaluations = createSdkEvaluationRelay({
-    enabled: tracking.sdkEvaluations,
+    // Anything but `true` is off (the default); the tracker's checks report a refused value.
+    enabled: rawTracking.sdkEvaluations === true,
     user: () => user,
     record: (exposure) => tracker.record(exposure),
     isRendering: options.isRendering,
@@ -342,8 +351,8 @@ export function createFlagBridgeWith(
       }
       if (checkOverrideValue(key, value, report)) store.setOverride({ key, value, provider })
     },
-    /** The checked `tracking` options in force. */
-    tracking: () => tracking,
+    /** The `tracking` options as the app gave them (unchecked: the tracker checks and reports them). */
+    trackingOptions: () => options.tracking,
     setOnError: errors.setOnError,
     report,
     dispose() {

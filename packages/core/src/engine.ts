@@ -1,6 +1,5 @@
 // @flagbridge/core/engine: what FlagBridge needs to serve flags (store, vendors, users, errors).
 // The tracking pipeline is in @flagbridge/core/tracking, so a page can load it later.
-export type { CheckedTracking } from './checkOptions'
 export { isFlagValue } from './checkOptions'
 export type { BootstrappedFlag, ConfigCatBootstrap } from './configCatBootstrap'
 export type { ConfigCatClientLike, ConfigCatUser } from './configCatVendor'

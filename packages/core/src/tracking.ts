@@ -1,6 +1,8 @@
 // @flagbridge/core/tracking: the exposure pipeline (ledger, tracker, payloads, Segment and Heap),
 // which `<FlagBridgeProvider>` loads with import() once mounted.
 
+export type { CheckedTracking } from './checkTracking'
+export { checkTracking, trackerOptions } from './checkTracking'
 export type {
   ExperimentViewedProperties,
   HeapExperimentViewedCall,

@@ -65,26 +65,24 @@ export function FlagBridgeProviderWith(props: FlagBridgeProviderProps & { bindin
   // Vendors, destinations and tracking options are read once, like ConfigCatProvider's options;
   // development builds warn when one of them changes (heap: given or not; its api may change,
   // as heap.js replaces the snippet's stub, and FlagBridge follows window.heap anyway).
-  const [bridge] = useState(() => {
-    const created = createFlagBridgeWith(
+  const [bridge] = useState(() =>
+    createFlagBridgeWith(
       { user, tracking, routing, onError, autoConnect: false, isRendering },
       // The tracking half (ledger, payloads, Segment, Heap) is its own chunk, imported once
       // connected: exposures happen after commit, and calls made before it loads wait in order.
       (settings) =>
         createDeferredTracker({
+          // Only what tracking reads: the first render's children are not kept alive.
           load: () =>
-            import('./tracking').then((module) =>
-              // Only what tracking reads: the first render's children are not kept alive.
-              module.createTracker({ segment, heap, tracking }, settings, (error) => created.report(error)),
-            ),
+            import('./tracking').then((module) => module.createTracker({ segment, heap }, settings)),
           log: settings.eventLog,
           consent: settings.consent,
           onError: settings.onError,
-          dedupe: settings.dedupe,
+          // Unchecked: only 'none' changes what waits (the tracker's checks report a refused value).
+          dedupe: settings.tracking?.dedupe,
         }),
-    )
-    return created
-  })
+    ),
+  )
   useBridgeProps(bridge, { user, routing, consent: tracking?.consent, onError })
   useReadOncePropsWarning('FlagBridgeProvider', { segment, heap: heap !== undefined }, tracking)
   const noVendor = !configcat && !launchdarkly

@@ -84,11 +84,13 @@ export function useExposure(
   const { threshold, minVisibleMs } = visibility
   // One plain object per component, one effect: a page of a thousand flags stays cheap to mount.
   const [slot] = useState(() => createExposureSlot(bridge))
+  // For a development warning only (an invalid tracking.exposures is 'all', the default).
   const unreasoned =
+    process.env.NODE_ENV !== 'production' &&
     evaluation.provider === 'launchdarkly' &&
     evaluation.reason === undefined &&
     isServed(evaluation) &&
-    (scope ?? bridge.tracking().exposures) === 'experiments'
+    (scope ?? bridge.trackingOptions()?.exposures) === 'experiments'
 
   useEffect(() => {
     if (problem) bridge.report(new FlagBridgeError('INVALID_OPTIONS', problem))
