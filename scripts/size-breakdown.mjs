@@ -4,6 +4,9 @@
 //   node scripts/size-breakdown.mjs                 (@flagbridge/react main entry)
 //   node scripts/size-breakdown.mjs --entry core    (@flagbridge/core)
 //
+// The module table says which modules a page loads before the first render (the critical path,
+// counted as scripts/size.mjs counts it) and which after mount (the tracking chunk).
+//
 // Bundled from the sources into one file (the tracking chunk inlined), with the options
 // scripts/size.mjs uses for the built files, so the minified total agrees with `pnpm size`'s
 // "everything" to within a few percent (chunk wrappers, tsup's output).
@@ -56,7 +59,7 @@ export const FEATURES = [
     feature: 'Flag store and evaluation',
     modules: [core('flagStore'), core('evaluateFlag'), core('evaluation')],
   },
-  { feature: 'User validation and mapping', modules: [core('user')] },
+  { feature: 'User validation and mapping', modules: [core('user'), core('publicTraits')] },
 ]
 
 /** Replaces a module with empty exports of the same names: its callers stay, its body goes. */
@@ -77,11 +80,13 @@ function stubPlugin(modules) {
   }
 }
 
-async function bundle(entry, leaveOut = []) {
+async function bundle(entry, leaveOut = [], { splitting = false } = {}) {
   const result = await build({
-    entryPoints: [join(root, entry)],
+    entryPoints: { entry: join(root, entry) },
     bundle: true,
     minify: true,
+    splitting,
+    outdir: join(root, 'node_modules/.size-breakdown'),
     format: 'esm',
     platform: 'browser',
     target: 'es2020',
@@ -100,7 +105,27 @@ async function bundle(entry, leaveOut = []) {
   })
   const code = result.outputFiles[0].text
   const output = Object.values(result.metafile.outputs)[0]
-  return { code, minified: code.length, gzip: gzipSize(code), inputs: output.inputs }
+  return {
+    code,
+    minified: code.length,
+    gzip: gzipSize(code),
+    inputs: output.inputs,
+    metafile: result.metafile,
+  }
+}
+
+/** The source modules on the critical path: in the entry or a chunk it imports statically (as scripts/size.mjs counts). */
+async function criticalModules(entry) {
+  const { outputs } = (await bundle(entry, [], { splitting: true })).metafile
+  const critical = new Set()
+  const visit = (path) => {
+    if (critical.has(path)) return
+    critical.add(path)
+    for (const imported of outputs[path].imports)
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path)
+  }
+  visit(Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined))
+  return new Set([...critical].flatMap((path) => Object.keys(outputs[path].inputs)))
 }
 
 /** Every string literal over 24 characters replaced by one letter: an upper bound on what messages cost. */
@@ -114,10 +139,12 @@ export async function breakdown(entryName = 'react') {
   const entry = ENTRIES[entryName]
   if (!entry) throw new Error(`Unknown entry ${entryName}: use one of ${Object.keys(ENTRIES).join(', ')}`)
   const full = await bundle(entry)
+  const critical = await criticalModules(entry)
   const modules = Object.entries(full.inputs)
     .map(([path, { bytesInOutput }]) => ({
       module: relative(root, join(root, path)),
       minified: bytesInOutput,
+      critical: critical.has(path),
     }))
     .filter((row) => row.minified > 0)
     .sort((a, b) => b.minified - a.minified)
@@ -164,6 +191,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   console.log(
     `\nWithout Segment, Heap and the exposure pipeline (flags only, nothing tracked): ${kB(result.evaluationOnly.minified)} min, ${kB(result.evaluationOnly.gzip)} min+gzip`,
   )
-  console.log('\n| module | min |\n| --- | --- |')
-  for (const row of result.modules) console.log(`| ${row.module} | ${kB(row.minified)} |`)
+  console.log('\n| module | min | loaded |\n| --- | --- | --- |')
+  for (const row of result.modules)
+    console.log(
+      `| ${row.module} | ${kB(row.minified)} | ${row.critical ? 'before the first render' : 'after mount'} |`,
+    )
 }
