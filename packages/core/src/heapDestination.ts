@@ -293,7 +293,7 @@ export function createHeapDestination({
     reconcile(user) {
       const heap = lookup()
       if (!isLoaded(heap)) return false
-      const identity = user ? user.id : null
+      const identity = user?.id ?? null
       const persisted = heapIdentity(heap)
       const reset = persisted !== undefined && persisted !== null && persisted !== identity
       if (reset) heap.resetIdentity()
@@ -321,7 +321,7 @@ export function createHeapDestination({
           heap.addUserProperties({ ldUserId: call.launchDarklyKey })
           return
         case 'track': {
-          startPage(heap, call.exposure.user ? call.exposure.user.id : null)
+          startPage(heap, call.exposure.user?.id ?? null)
           const { event, properties } = heapTrack(call)
           heap.track(event, properties)
           const { add, remove, tooLarge } = budget.set(

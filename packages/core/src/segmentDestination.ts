@@ -78,6 +78,11 @@ export function createSegmentDestination(
       status: 'error',
       error: toFlagBridgeError('DESTINATION_ERROR', 'Segment did not load', error),
     })
+  /** An `AnalyticsBrowser` resolves to `[analytics, context]`; an instance is used as it is. */
+  const ready = (loaded: SegmentAnalyticsLike | readonly [SegmentAnalyticsLike, unknown]) => {
+    analytics = Array.isArray(loaded) ? (loaded[0] as SegmentAnalyticsLike) : (loaded as SegmentAnalyticsLike)
+    setState({ status: 'ready' })
+  }
   let started = false
   const start = () => {
     if (started) return
@@ -88,16 +93,8 @@ export function createSegmentDestination(
     } catch (error) {
       return failed(error)
     }
-    if (!isThenable(instance)) {
-      analytics = instance
-      return setState({ status: 'ready' })
-    }
-    Promise.resolve(instance).then((loaded) => {
-      analytics = Array.isArray(loaded)
-        ? (loaded[0] as SegmentAnalyticsLike)
-        : (loaded as SegmentAnalyticsLike)
-      setState({ status: 'ready' })
-    }, failed)
+    if (isThenable(instance)) Promise.resolve(instance).then(ready, failed)
+    else ready(instance)
   }
   // An instance is the app's: loaded, or loading already. Only a function waits for load().
   if (typeof source !== 'function') start()
