@@ -59,7 +59,7 @@ export function createExposureLedger({
   maxIdentities = 20,
 }: ExposureLedgerOptions = {}) {
   // Only the session scope persists: 'page' never touches storage, even when given one.
-  const store = scope === 'session' ? storage : undefined
+  const sessionStore = scope === 'session' ? storage : undefined
   // One bit per destination: taken (queued or delivered).
   let taken = new Map<string, number>()
   let delivered = new Map<string, Set<string>>()
@@ -73,7 +73,7 @@ export function createExposureLedger({
     return data?.v === 2 && typeof data.delivered === 'object' && data.delivered ? data.delivered : {}
   }
 
-  /** Moves `who` to the front of the list of stored identities, forgetting the oldest beyond the bound. */
+  /** Moves an identity's storage `key` to the front of the list, forgetting the oldest beyond the bound. */
   const remember = (store: LedgerStorage, key: string) => {
     const listed = readJson(store, storageKey)
     const identities = (Array.isArray(listed) ? listed : []).filter(
@@ -89,17 +89,20 @@ export function createExposureLedger({
   }
 
   const persist = () => {
-    if (!dirty || !store || identity === undefined) return
+    if (!dirty || !sessionStore || identity === undefined) return
     dirty = false
     try {
       // Merge: another provider in this tab may have stored deliveries for the same identity.
-      const merged = persisted(store, identity)
+      const merged = persisted(sessionStore, identity)
       for (const [destination, keys] of delivered) {
         const union = new Set([...(merged[destination] ?? []), ...keys])
         merged[destination] = [...union].slice(-maxEntries)
       }
-      store.setItem(keyOf(identity), JSON.stringify({ v: 2, delivered: merged } satisfies PersistedLedger))
-      remember(store, keyOf(identity))
+      sessionStore.setItem(
+        keyOf(identity),
+        JSON.stringify({ v: 2, delivered: merged } satisfies PersistedLedger),
+      )
+      remember(sessionStore, keyOf(identity))
     } catch {
       // Quota exceeded or storage blocked: dedup still works for this page.
     }
@@ -108,9 +111,9 @@ export function createExposureLedger({
   const schedulePersist = batchPerMicrotask(persist)
 
   const load = (destinations: readonly string[]) => {
-    if (!store || identity === undefined) return
+    if (!sessionStore || identity === undefined) return
     try {
-      const stored = persisted(store, identity)
+      const stored = persisted(sessionStore, identity)
       destinations.forEach((destination, index) => {
         const keys = stored[destination]
         if (!Array.isArray(keys)) return
@@ -173,7 +176,7 @@ export function createExposureLedger({
     },
     delivered(key: string, destination: string) {
       // Delivered keys are kept only to be persisted.
-      if (!store) return
+      if (!sessionStore) return
       deliveredSet(destination).add(key)
       dirty = true
       schedulePersist()
