@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { gzipSize, PEERS } from './size.mjs'
+import { criticalOutputs, gzipSize, PEERS } from './size.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const core = (name) => `packages/core/src/${name}.ts`
@@ -117,15 +117,7 @@ async function bundle(entry, leaveOut = [], { splitting = false } = {}) {
 /** The source modules on the critical path: in the entry or a chunk it imports statically (as scripts/size.mjs counts). */
 async function criticalModules(entry) {
   const { outputs } = (await bundle(entry, [], { splitting: true })).metafile
-  const critical = new Set()
-  const visit = (path) => {
-    if (critical.has(path)) return
-    critical.add(path)
-    for (const imported of outputs[path].imports)
-      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path)
-  }
-  visit(Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined))
-  return new Set([...critical].flatMap((path) => Object.keys(outputs[path].inputs)))
+  return new Set([...criticalOutputs(outputs)].flatMap((path) => Object.keys(outputs[path].inputs)))
 }
 
 /** Every string literal over 24 characters replaced by one letter: an upper bound on what messages cost. */

@@ -90,6 +90,19 @@ export function entries() {
   ]
 }
 
+/** The critical path of an esbuild metafile's outputs: the entry and what it imports statically, transitively. */
+export function criticalOutputs(outputs) {
+  const critical = new Set()
+  const visit = (path) => {
+    if (critical.has(path)) return
+    critical.add(path)
+    for (const imported of outputs[path].imports)
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path)
+  }
+  visit(Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined))
+  return critical
+}
+
 /** Thrown when `pnpm build` has not produced the file to measure. */
 export class MissingBuildError extends Error {
   constructor(file) {
@@ -142,16 +155,7 @@ export async function measure(entry) {
     const files = new Map(result.outputFiles.map((file) => [relative(outdir, file.path), file.contents]))
     const outputs = result.metafile.outputs
     const name = (path) => relative(outdir, join(root, path))
-    const entryFile = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined)
-    // The entry and what it imports statically, transitively.
-    const critical = new Set()
-    const visit = (path) => {
-      if (critical.has(path)) return
-      critical.add(path)
-      for (const imported of outputs[path].imports)
-        if (imported.kind === 'import-statement' && !imported.external) visit(imported.path)
-    }
-    visit(entryFile)
+    const critical = criticalOutputs(outputs)
     const sizeOf = (paths) => {
       let minified = 0
       let gzip = 0
