@@ -25,17 +25,17 @@ const size: BenchSize = {
   flags: Number(process.env.BENCH_FLAGS ?? 50),
   runs: Number(process.env.BENCH_RUNS ?? 11),
 }
-const PROFILED: Library[] = [
-  'launchdarkly-react',
-  'flagbridge+launchdarkly',
-  'configcat-react',
-  'flagbridge+configcat',
-]
+const ALL: Library[] = ['launchdarkly-react', 'flagbridge+launchdarkly', 'configcat-react', 'flagbridge+configcat']
+/** BENCH_LIBRARIES=launchdarkly-react,flagbridge+launchdarkly profiles only those. */
+const PROFILED = process.env.BENCH_LIBRARIES
+  ? ALL.filter((library) => process.env.BENCH_LIBRARIES!.split(',').includes(library))
+  : ALL
 
 interface CpuProfile {
   nodes: Array<{
     id: number
     callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }
+    children?: number[]
   }>
   samples: number[]
   timeDeltas: number[]
@@ -64,25 +64,47 @@ function owner(source: string | null): string {
   return source.replace(/^(\.\.\/)+/, '')
 }
 
+/** React's own frames: their inclusive time is the whole render, so the inclusive table skips them. */
+const REACT = new Set(['react', 'react-dom', 'scheduler'])
+
 function summarize(profiles: CpuProfile[], maps: Map<string, SourceMap>) {
   const byOwner = new Map<string, number>()
   const byFunction = new Map<string, number>()
+  // Inclusive time: a sample counts for every function on its stack (once each).
+  const inclusive = new Map<string, number>()
   let total = 0
   for (const profile of profiles) {
     const nodes = new Map(profile.nodes.map((node) => [node.id, node]))
-    profile.samples.forEach((id, index) => {
-      const delta = profile.timeDeltas[index] ?? 0
+    const parents = new Map<number, number>()
+    for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id)
+    const described = new Map<number, { name: string; where: string }>()
+    const describe = (id: number) => {
+      let known = described.get(id)
+      if (known) return known
       const frame = nodes.get(id)!.callFrame
-      // Starting the profiler is billed to the caller of console.profile(): not the library's time.
-      if (frame.functionName === 'mountScenario') return
       const file = frame.url.split('/').pop() ?? ''
       const map = maps.get(file)
       const original = map?.originalPositionFor({ line: frame.lineNumber + 1, column: frame.columnNumber })
       const where = frame.url ? owner(original?.source ?? null) : `(${frame.functionName || 'native'})`
-      const name = `${frame.functionName || '(anonymous)'} — ${where}`
+      known = { name: `${frame.functionName || '(anonymous)'} — ${where}`, where }
+      described.set(id, known)
+      return known
+    }
+    profile.samples.forEach((id, index) => {
+      const delta = profile.timeDeltas[index] ?? 0
+      // Starting the profiler is billed to the caller of console.profile(): not the library's time.
+      if (nodes.get(id)!.callFrame.functionName === 'mountScenario') return
+      const { name, where } = describe(id)
       total += delta
       byOwner.set(where, (byOwner.get(where) ?? 0) + delta)
       byFunction.set(name, (byFunction.get(name) ?? 0) + delta)
+      const onStack = new Set<string>()
+      for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
+        const frame = describe(at)
+        if (frame.where.startsWith('(') || REACT.has(frame.where) || onStack.has(frame.name)) continue
+        onStack.add(frame.name)
+        inclusive.set(frame.name, (inclusive.get(frame.name) ?? 0) + delta)
+      }
     })
   }
   const rows = (table: Map<string, number>, count: number) =>
@@ -93,7 +115,12 @@ function summarize(profiles: CpuProfile[], maps: Map<string, SourceMap>) {
         ([name, us]) =>
           `| ${name} | ${(us / 1000 / profiles.length).toFixed(2)} | ${((100 * us) / total).toFixed(1)}% |`,
       )
-  return { total: total / 1000 / profiles.length, owners: rows(byOwner, 12), functions: rows(byFunction, 20) }
+  return {
+    total: total / 1000 / profiles.length,
+    owners: rows(byOwner, 12),
+    functions: rows(byFunction, 20),
+    inclusive: rows(inclusive, 25),
+  }
 }
 
 it.runIf(process.env.BENCH_PROFILE)('where the mount time goes, in Chromium', async () => {
@@ -146,9 +173,12 @@ it.runIf(process.env.BENCH_PROFILE)('where the mount time goes, in Chromium', as
       const summary = summarize(profiles, maps)
       const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!
       mkdirSync(artifacts, { recursive: true })
-      writeFileSync(
-        join(artifacts, `profile-${library.replace('+', '-')}.cpuprofile`),
-        JSON.stringify(profiles[0]),
+      // Every mount's profile (open one in Chrome DevTools' Performance panel).
+      const dir = join(artifacts, `profile-${library.replace('+', '-')}`)
+      rmSync(dir, { recursive: true, force: true })
+      mkdirSync(dir, { recursive: true })
+      profiles.forEach((profile, run) =>
+        writeFileSync(join(dir, `${run}.cpuprofile`), JSON.stringify(profile)),
       )
       output.push(
         '',
@@ -161,6 +191,10 @@ it.runIf(process.env.BENCH_PROFILE)('where the mount time goes, in Chromium', as
         '| function | ms per mount | share |',
         '| --- | --- | --- |',
         ...summary.functions,
+        '',
+        '| function, with what it calls (React left out) | ms per mount | share |',
+        '| --- | --- | --- |',
+        ...summary.inclusive,
       )
     }
     const markdown = output.join('\n')

@@ -17,12 +17,12 @@ export async function mountOnce(
   { components, flags }: BenchSize,
   library: Library,
   configCatSource: ConfigCatSource,
-  /** Profiles the measured part (root.render until every value shows) under this name. */
+  /** Profiles the measured part (root.render until every value shows, see RenderLog.until) under this name. */
   profile?: string,
 ): Promise<MountRun> {
   const scenario = await mountScenario({ library, components, flags, configCatSource, profile })
+  // Ends the profile (if any) as soon as every value shows.
   const servedAt = await scenario.log.until(scenario.expected)
-  if (profile) console.profileEnd(profile)
   await settle(scenario.log)
   const run = {
     ms: servedAt - scenario.startedAt,

@@ -101,6 +101,8 @@ export class RenderLog {
   private onMatch: (() => void) | undefined
   lastRenderAt = 0
   lastCommitAt = 0
+  /** A CPU profile (`console.profile`) to end the moment every component shows its value. */
+  profile: string | undefined
 
   constructor(readonly components: number) {
     this.rendersByIndex = new Int32Array(components)
@@ -128,16 +130,25 @@ export class RenderLog {
     this.matching = 0
     for (let index = 0; index < this.components; index++)
       if (this.shown[index] === expected(index)) this.matching++
-    if (this.matching === this.components) return Promise.resolve(performance.now())
+    if (this.matching === this.components) {
+      const at = performance.now()
+      if (this.profile) console.profileEnd(this.profile)
+      this.profile = undefined
+      return Promise.resolve(at)
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.onMatch = undefined
         reject(new Error(`only ${this.matching} of ${this.components} components showed the expected value`))
       }, timeoutMs)
       this.onMatch = () => {
+        const at = performance.now()
+        // The profile covers what was measured, not the parents' effects that run after it.
+        if (this.profile) console.profileEnd(this.profile)
+        this.profile = undefined
         this.onMatch = undefined
         clearTimeout(timer)
-        resolve(performance.now())
+        resolve(at)
       }
     })
   }
@@ -329,7 +340,10 @@ export async function mountScenario(options: ScenarioOptions): Promise<MountedSc
   const container = document.createElement('div')
   document.body.append(container)
   const root: Root = createRoot(container)
-  if (options.profile) console.profile(options.profile)
+  if (options.profile) {
+    log.profile = options.profile
+    console.profile(options.profile)
+  }
   const startedAt = performance.now()
   root.render(tree)
   return {
