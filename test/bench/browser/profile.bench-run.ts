@@ -25,7 +25,12 @@ const size: BenchSize = {
   flags: Number(process.env.BENCH_FLAGS ?? 50),
   runs: Number(process.env.BENCH_RUNS ?? 11),
 }
-const ALL: Library[] = ['launchdarkly-react', 'flagbridge+launchdarkly', 'configcat-react', 'flagbridge+configcat']
+const ALL: Library[] = [
+  'launchdarkly-react',
+  'flagbridge+launchdarkly',
+  'configcat-react',
+  'flagbridge+configcat',
+]
 /** BENCH_LIBRARIES=launchdarkly-react,flagbridge+launchdarkly profiles only those. */
 const PROFILED = process.env.BENCH_LIBRARIES
   ? ALL.filter((library) => process.env.BENCH_LIBRARIES!.split(',').includes(library))
@@ -177,9 +182,8 @@ it.runIf(process.env.BENCH_PROFILE)('where the mount time goes, in Chromium', as
       const dir = join(artifacts, `profile-${library.replace('+', '-')}`)
       rmSync(dir, { recursive: true, force: true })
       mkdirSync(dir, { recursive: true })
-      profiles.forEach((profile, run) =>
-        writeFileSync(join(dir, `${run}.cpuprofile`), JSON.stringify(profile)),
-      )
+      for (const [run, profile] of profiles.entries())
+        writeFileSync(join(dir, `${run}.cpuprofile`), JSON.stringify(profile))
       output.push(
         '',
         `## ${library}: median ${median.toFixed(1)} ms measured, ${summary.total.toFixed(1)} ms sampled per mount`,

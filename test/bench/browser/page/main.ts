@@ -21,6 +21,8 @@ export interface BenchPage {
    * value shows) profiled with `console.profile`; returns the measured milliseconds.
    */
   profileMounts(size: BenchSize, library: Library): Promise<number[]>
+  /** One mount of `library`'s scenario, unprofiled: the measured milliseconds (mounts.bench-run.ts). */
+  mountOnce(size: BenchSize, library: Library): Promise<number>
 }
 
 declare global {
@@ -58,6 +60,9 @@ window.flagbridgeBench = {
       userAgent: navigator.userAgent,
       durations: { mount: mountMs, cached: cachedMs, change: changeMs },
     }
+  },
+  async mountOnce(size, library) {
+    return (await mountOnce(size, library, 'overrides')).ms
   },
   async profileMounts(size, library) {
     const times: number[] = []
