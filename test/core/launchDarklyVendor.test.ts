@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
   createFlagUsedInspector,
+  createLaunchDarklyInspectors,
   createLaunchDarklyVendor,
   type FlagBridgeUser,
   toLaunchDarklyContext,
@@ -162,6 +163,55 @@ describe('createLaunchDarklyVendor over the real launchdarkly-js-client-sdk', ()
       error: undefined,
     })
     expect([...vendor.keys()].sort()).toStrictEqual(['banner', 'layout', 'max-items', 'new-checkout'])
+  })
+
+  test('created without a client: the bootstrap for its context’s user until start(client), then the client’s flags', async () => {
+    const inspectors = createLaunchDarklyInspectors()
+    const vendor = createLaunchDarklyVendor(undefined, {
+      bootstrap: BOOTSTRAP,
+      flagUsed: inspectors,
+      context: { kind: 'user', key: 'user-1' },
+    })
+    const changes: unknown[] = []
+    vendor.subscribe((keys) => changes.push(keys))
+    expect(vendor.evaluate('banner', '', { id: 'user-1' })).toStrictEqual({
+      value: 'Spring sale',
+      variationId: '0',
+      reason: undefined,
+      isDefault: false,
+    })
+    // Whom it is for: the context its client will be created with, not anyone.
+    expect([vendor.isFor({ id: 'user-1' }), vendor.isFor({ id: 'user-2' })]).toStrictEqual([true, false])
+
+    // The client was created with another banner: from start() on, its flags are served.
+    const client = initialize(
+      'env-test',
+      { kind: 'user', key: 'user-1' },
+      {
+        bootstrap: { ...BOOTSTRAP, banner: 'Summer sale' },
+        baseUrl,
+        eventsUrl: baseUrl,
+        streamUrl: baseUrl,
+        streaming: false,
+        sendEvents: false,
+        fetchGoals: false,
+        diagnosticOptOut: true,
+        inspectors: inspectors.inspectors as never,
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+      },
+    )
+    clients.push(client)
+    vendor.start(client)
+    expect(changes).toStrictEqual([undefined])
+    expect(vendor.evaluate('banner', '', { id: 'user-1' })).toMatchObject({ value: 'Summer sale' })
+    // A second start changes nothing.
+    vendor.start(createClient())
+    expect(changes).toStrictEqual([undefined])
+    // Started, it identifies through the client (its context switch exists from start() on).
+    await vendor.identify({ id: 'user-2' })
+    expect(requestedContexts).toStrictEqual([{ kind: 'user', key: 'user-2' }])
+    expect(vendor.evaluate('banner', '', { id: 'user-2' })).toMatchObject({ value: 'Welcome back' })
+    vendor.dispose!()
   })
 
   test('identify sends the mapped context and serves the new user’s flags; loading meanwhile', async () => {

@@ -1,7 +1,7 @@
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagValue, VendorEvaluation } from './evaluation'
 import { isSameContext, type LaunchDarklyContext, toLaunchDarklyContext } from './launchDarklyContext'
-import { createContextSwitch } from './launchDarklyContextSwitch'
+import { type ContextSwitch, createContextSwitch } from './launchDarklyContextSwitch'
 import {
   createLaunchDarklyInspectors,
   type LaunchDarklyDetail,
@@ -54,6 +54,13 @@ export interface LaunchDarklyVendorOptions {
 export interface LaunchDarklyVendor extends FlagVendor {
   /** Whether the client evaluates for `user`, or is being switched to them (the latest identify). */
   isFor(user: FlagBridgeUser | undefined): boolean
+  /**
+   * Gives a vendor created without a client the client it serves from now on (once; later calls do
+   * nothing). Until then it serves `bootstrap`, as for `context`'s user: create the client with
+   * that context and `flagUsed`'s inspectors, and start it before `identify` (which does nothing
+   * without a client).
+   */
+  start(client: LaunchDarklyClientLike): void
 }
 
 /**
@@ -69,9 +76,12 @@ export interface LaunchDarklyVendor extends FlagVendor {
  * const vendor = createLaunchDarklyVendor(ldClient, { bootstrap, context: toLaunchDarklyContext(user) })
  */
 export function createLaunchDarklyVendor(
-  client: LaunchDarklyClientLike | undefined,
+  initialClient: LaunchDarklyClientLike | undefined,
   options: LaunchDarklyVendorOptions = {},
 ): LaunchDarklyVendor {
+  // Set by start(): at once when given, else once the client exists.
+  let client: LaunchDarklyClientLike | undefined
+  let contexts: ContextSwitch | undefined
   const { bootstrap } = options
   const timeout = options.timeoutMs ?? options.timeout ?? 5_000
   // Without the client's own inspectors, nothing reports details: reads use variationDetail().
@@ -103,7 +113,6 @@ export function createLaunchDarklyVendor(
     state = next
     emit(undefined)
   }
-  const contexts = client && createContextSwitch(client, options.context, () => emit(undefined))
   let unsubscribeDetails: (() => void) | undefined
   const onReady = () => setState({ status: 'ready', fetchedAt: new Date() })
   const onFailed = (error: unknown) =>
@@ -232,7 +241,7 @@ export function createLaunchDarklyVendor(
     }
   }
 
-  return {
+  const vendor: LaunchDarklyVendor = {
     provider: 'launchdarkly',
     serverEvaluate: fromBootstrap,
     // variationDetail() would count as an evaluation in LaunchDarkly's own analytics; allFlags() doesn't.
@@ -256,7 +265,7 @@ export function createLaunchDarklyVendor(
         if (inspectors) return fromReported(key)
         return fromDetail(
           key,
-          flagUsed.mute(() => client.variationDetail(key, null)),
+          flagUsed.mute(() => client!.variationDetail(key, null)),
         )
       } catch (error) {
         return notServed(toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly', error))
@@ -266,7 +275,7 @@ export function createLaunchDarklyVendor(
       // LaunchDarkly's own evaluation (and experiment) event, once the flag was shown.
       if (!client || !inspectors) return
       try {
-        flagUsed.mute(() => client.variationDetail(key, defaultValue))
+        flagUsed.mute(() => client!.variationDetail(key, defaultValue))
       } catch {}
     },
     keys() {
@@ -283,8 +292,8 @@ export function createLaunchDarklyVendor(
       return failure ? { ...state, status: 'error', error: failure } : { ...state, status: 'loading' }
     },
     isFor(user) {
-      if (!contexts) return true
       const target = toLaunchDarklyContext(user)
+      if (!contexts) return !options.context || isSameTarget(options.context, target)
       const wanted = contexts.wanted()
       return wanted ? isSameTarget(wanted, target) : contexts.isOn(target)
     },
@@ -307,11 +316,20 @@ export function createLaunchDarklyVendor(
       if (!contexts) return Promise.resolve()
       return contexts.switchTo(toLaunchDarklyContext(user))
     },
+    start(next) {
+      if (client) return
+      client = next
+      contexts = createContextSwitch(next, options.context, () => emit(undefined))
+      if (listeners.size > 0) attach()
+      emit(undefined)
+    },
     dispose() {
       stop()
       contexts?.dispose()
     },
   }
+  if (initialClient) vendor.start(initialClient)
+  return vendor
 }
 
 /** Two requests for the same user: the same context FlagBridge would send. */

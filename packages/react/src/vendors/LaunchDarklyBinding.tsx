@@ -5,8 +5,9 @@ import {
   toFlagBridgeError,
 } from '@flagbridge/core/engine'
 import { LDProvider } from 'launchdarkly-react-client-sdk'
-import { type ReactNode, useEffect, useState } from 'react'
+import { type ReactNode, useState } from 'react'
 import { useBridge } from '../FlagBridgeContext'
+import { useIsomorphicLayoutEffect } from '../useIsomorphicLayoutEffect'
 import {
   getLaunchDarklyClient,
   type LaunchDarklyClientEntry,
@@ -35,7 +36,7 @@ function timeoutMsOf({ timeoutMs, timeout }: Extract<LaunchDarklyConfig, { clien
   return timeoutMs ?? (timeout === undefined ? 5_000 : timeout * 1000)
 }
 
-function start(config: Extract<LaunchDarklyConfig, { clientSideID: string }>, user: unknown): Started {
+function prepare(config: Extract<LaunchDarklyConfig, { clientSideID: string }>, user: unknown): Started {
   if (typeof window === 'undefined') return { entry: undefined, vendor: serverVendor(config.options) }
   try {
     const entry = getLaunchDarklyClient(
@@ -46,7 +47,7 @@ function start(config: Extract<LaunchDarklyConfig, { clientSideID: string }>, us
     )
     return { entry, vendor: entry.vendor }
   } catch (error) {
-    // initialize() throws synchronously for a missing or malformed client-side ID.
+    // A missing or malformed client-side ID.
     return {
       entry: undefined,
       vendor: createUnavailableVendor(
@@ -65,11 +66,17 @@ function ClientSideIdBinding({
   children?: ReactNode
 }) {
   const bridge = useBridge('FlagBridgeProvider')
-  // The client is shared per client-side ID (see launchDarklyClients), so a second call is free.
-  const [{ entry, vendor }] = useState(() => start(config, bridge.user()))
+  // Shared per client-side ID and user (see launchDarklyClients), so a second call is free. Its vendor
+  // serves the bootstrap (the server's flags for this user) to the first render, without a client.
+  const [{ entry, vendor }] = useState(() => prepare(config, bridge.user()))
   useRegisterVendor('launchdarkly', vendor)
-  useEffect(() => {
+  // The client starts once the children have mounted, as LDProvider starts its own (componentDidMount):
+  // in a layout effect, so before the provider connects (identify, destinations) and before any exposure
+  // of the first commit is recorded (passive effects); its flags equal the bootstrap's, so nothing
+  // re-renders. (initialize() throws nothing for options it dislikes; if it did, VendorBoundary reports it.)
+  useIsomorphicLayoutEffect(() => {
     if (!entry) return
+    entry.start()
     retainLaunchDarklyClient(entry)
     return () => releaseLaunchDarklyClient(config.clientSideID, entry)
   }, [entry, config.clientSideID])

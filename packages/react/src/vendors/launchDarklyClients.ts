@@ -13,14 +13,26 @@ import {
 import { initialize } from 'launchdarkly-react-client-sdk'
 import type { LaunchDarklyOptions } from './launchDarklyConfig'
 
-/** A LaunchDarkly client FlagBridge created, shared by the providers of one client-side ID and one user. */
+type Client = LaunchDarklyClientLike & { close(): unknown; waitUntilReady(): Promise<void> }
+
+/**
+ * A LaunchDarkly client FlagBridge creates, shared by the providers of one client-side ID and one
+ * user. Its vendor serves the bootstrap from the first render; the client itself is created by
+ * {@link startLaunchDarklyClient} once a provider has mounted.
+ */
 export interface LaunchDarklyClientEntry {
-  client: LaunchDarklyClientLike & { close(): unknown; waitUntilReady(): Promise<void> }
-  /** Resolves once the first flags arrived or failed: what `LDProvider`'s `ldClient` prop awaits. */
+  /** The client, once started. */
+  client?: Client
+  /**
+   * Resolves once the client has started and its first flags arrived or failed: what `LDProvider`'s
+   * `ldClient` prop awaits.
+   */
   ready: Promise<LaunchDarklyClientLike>
   vendor: LaunchDarklyVendor
   retained: number
   closeTimer?: ReturnType<typeof setTimeout>
+  /** Creates the client (once). */
+  start(): void
 }
 
 const entries = new Map<string, LaunchDarklyClientEntry[]>()
@@ -35,6 +47,7 @@ function bootstrapOf(options: LaunchDarklyOptions | undefined): LaunchDarklyBoot
  * reuse it, and so does any provider for the same user; a provider for another user (a sibling,
  * or one remounted with `key={user.id}` while the old one still holds its client) gets its own,
  * because one client evaluates for one context at a time. The last provider to unmount closes it.
+ * Cheap to call while rendering: nothing is created until {@link startLaunchDarklyClient}.
  */
 export function getLaunchDarklyClient(
   clientSideID: string,
@@ -54,23 +67,13 @@ export function getLaunchDarklyClient(
   if (reusable) return reusable
   const inspectors = createLaunchDarklyInspectors()
   const context = toLaunchDarklyContext(user)
-  const client = initialize(
-    clientSideID,
-    context as never,
-    {
-      ...options,
-      wrapperName: 'flagbridge-react',
-      // Reasons tell an unknown key (FLAG_NOT_FOUND) from a failed evaluation.
-      evaluationReasons: true,
-      sendEventsOnlyForVariation: true,
-      // Flags are read from what these report, so LaunchDarkly counts an evaluation only once shown.
-      inspectors: [...(options?.inspectors ?? []), ...inspectors.inspectors],
-    } as never,
-  ) as unknown as LaunchDarklyClientEntry['client']
+  let started!: (client: Client) => void
   const entry: LaunchDarklyClientEntry = {
-    client,
-    ready: client.waitUntilReady().then(() => client),
-    vendor: createLaunchDarklyVendor(client, {
+    ready: new Promise<Client>((resolve) => {
+      started = resolve
+    }).then((client) => client.waitUntilReady().then(() => client)),
+    // Serves the bootstrap until the client starts, then the client's flags.
+    vendor: createLaunchDarklyVendor(undefined, {
       bootstrap: bootstrapOf(options),
       timeoutMs,
       flagUsed: inspectors,
@@ -78,6 +81,25 @@ export function getLaunchDarklyClient(
       context,
     }),
     retained: 0,
+    start() {
+      if (entry.client) return
+      const client = initialize(
+        clientSideID,
+        context as never,
+        {
+          ...options,
+          wrapperName: 'flagbridge-react',
+          // Reasons tell an unknown key (FLAG_NOT_FOUND) from a failed evaluation.
+          evaluationReasons: true,
+          sendEventsOnlyForVariation: true,
+          // Flags are read from what these report, so LaunchDarkly counts an evaluation only once shown.
+          inspectors: [...(options?.inspectors ?? []), ...inspectors.inspectors],
+        } as never,
+      ) as unknown as Client
+      entry.client = client
+      entry.vendor.start(client)
+      started(client)
+    },
   }
   entries.set(clientSideID, [...existing, entry])
   return entry
@@ -105,7 +127,7 @@ export function releaseLaunchDarklyClient(clientSideID: string, entry: LaunchDar
     else entries.delete(clientSideID)
     entry.vendor.dispose?.()
     try {
-      entry.client.close()
+      entry.client?.close()
     } catch (error) {
       void toFlagBridgeError('VENDOR_ERROR', 'LaunchDarkly close', error)
     }
