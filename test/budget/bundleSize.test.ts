@@ -77,18 +77,21 @@ const over = (result: Measured) =>
 // the tracker is made (`trackerOptions`, in the tracking chunk); the bridge reads only consent,
 // sdkEvaluations and dedupe 'none' from them at once (which also hands the destinations the checked
 // maxValueLength and Heap budget, not the refused ones).
+// +0.07 kB critical (+0.05 kB /launchdarkly), +0.05 kB core: mount speed, issue 16 — the LaunchDarkly
+// client starts once the children have mounted (the vendor serves the bootstrap until `start(client)`;
+// the shared entries create their client then).
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 13_750, total: 19_840 },
+  '@flagbridge/react': { critical: 13_810, total: 19_840 },
   '@flagbridge/react/configcat': { critical: 11_040, total: 17_130 },
-  '@flagbridge/react/launchdarkly': { critical: 12_530, total: 18_620 },
+  '@flagbridge/react/launchdarkly': { critical: 12_590, total: 18_620 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 14_930
+const CORE_CEILING = 14_940
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

@@ -67,11 +67,11 @@ export function getLaunchDarklyClient(
   if (reusable) return reusable
   const inspectors = createLaunchDarklyInspectors()
   const context = toLaunchDarklyContext(user)
-  let started!: (client: Client) => void
+  let started!: (ready: Promise<Client>) => void
   const entry: LaunchDarklyClientEntry = {
     ready: new Promise<Client>((resolve) => {
       started = resolve
-    }).then((client) => client.waitUntilReady().then(() => client)),
+    }),
     // Serves the bootstrap until the client starts, then the client's flags.
     vendor: createLaunchDarklyVendor(undefined, {
       bootstrap: bootstrapOf(options),
@@ -98,7 +98,7 @@ export function getLaunchDarklyClient(
       ) as unknown as Client
       entry.client = client
       entry.vendor.start(client)
-      started(client)
+      started(client.waitUntilReady().then(() => client))
     },
   }
   entries.set(clientSideID, [...existing, entry])
