@@ -1,6 +1,7 @@
 // Mount benchmark 1 alone, for two libraries, in jsdom: the counterpart of
 // test/bench/browser/mounts.bench-run.ts (same variables), for a quick A/B while working on mount speed.
 //   BENCH_MOUNTS=1 pnpm bench:react test/bench/react/mounts.bench-run.ts
+// BENCH_ORDER=blocks mounts each entry BENCH_RUNS times in a row instead of round by round.
 // BENCH_PROFILE=1 also records each measured mount (root.render until every value shows) with V8's
 // CPU profiler (node:inspector) into .vitest-artifacts/profile-jsdom-<library>/<run>.cpuprofile.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -55,13 +56,15 @@ it.runIf(process.env.BENCH_MOUNTS)(`mount in jsdom: ${pair.join(' vs ')}`, async
   const profiler = process.env.BENCH_PROFILE ? cpuProfiler() : undefined
   const times = new Map<string, number[]>(entries.map(({ name }) => [name, []]))
   try {
-    for (let round = -1; round < size.runs; round++) {
-      for (const { name: entry, library, variant } of round % 2 === 0 ? entries : [...entries].reverse()) {
-        const name = profiler && round >= 0 ? `${entry.replace(' ', '_')} ${round}` : undefined
-        ;(globalThis as { benchVariant?: string }).benchVariant = variant
-        const { ms } = await mountOnce(size, library, 'overrides', name)
-        if (round >= 0) times.get(entry)!.push(ms)
-      }
+    const blocks = process.env.BENCH_ORDER === 'blocks'
+    for (let round = -1; round < (blocks ? 1 : size.runs); round++) {
+      for (const { name: entry, library, variant } of round % 2 === 0 ? entries : [...entries].reverse())
+        for (let repeat = 0; repeat < (blocks && round >= 0 ? size.runs : 1); repeat++) {
+          const name = profiler && round >= 0 ? `${entry} ${times.get(entry)!.length}` : undefined
+          ;(globalThis as { benchVariant?: string }).benchVariant = variant
+          const { ms } = await mountOnce(size, library, 'overrides', name)
+          if (round >= 0) times.get(entry)!.push(ms)
+        }
     }
   } finally {
     profiler?.stop()

@@ -25,6 +25,11 @@ export default defineConfig({
     testTimeout: 30 * 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,
+    // CommonJS packages (React) imported natively, not through Vitest's interop Proxy: FlagBridge runs
+    // from its sources here, and each of its React calls (useState, useSyncExternalStore, …) would go
+    // through a Proxy trap that neither the vendors' SDKs (native ESM) nor FlagBridge as installed
+    // (node_modules/@flagbridge/*/dist, external) pay. The scenarios' own React calls lose it too.
+    deps: { interopDefault: false },
     reporters: ['default'],
   },
 })
