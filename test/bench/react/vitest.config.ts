@@ -1,21 +1,35 @@
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
-const src = (path: string) => fileURLToPath(new URL(`../../../packages/${path}`, import.meta.url))
+const packages = fileURLToPath(new URL('../../../packages/', import.meta.url))
+
+/** The newest modification time under `dir`, in ms. */
+function newest(dir: string): number {
+  let time = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    time = Math.max(time, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs)
+  }
+  return time
+}
+
+// FlagBridge as installed: the built packages (what `@flagbridge/*`'s exports point to), loaded by
+// Node like any package in node_modules, as the vendors' SDKs and React are. From its sources,
+// Vitest would run FlagBridge through its module transform, a cost only FlagBridge would pay.
+// `pnpm bench` builds first; run alone, build before (`pnpm build`): a stale build is refused.
+for (const name of ['core', 'react']) {
+  const dist = join(packages, name, 'dist/index.js')
+  if (!existsSync(dist) || statSync(dist).mtimeMs < newest(join(packages, name, 'src')))
+    throw new Error(`packages/${name}/dist is missing or older than its sources: run pnpm build first.`)
+}
 
 // The React benchmarks: jsdom, one file at a time, nothing else running. Not part of `pnpm test`.
-//   npx vitest run -c test/bench/react/vitest.config.ts
+//   pnpm build && npx vitest run -c test/bench/react/vitest.config.ts
 // React's production build by default (what users ship); BENCH_REACT_DEV=1 for the development build.
 export default defineConfig({
   root: fileURLToPath(new URL('../../..', import.meta.url)),
-  resolve: {
-    alias: [
-      { find: /^@flagbridge\/core$/, replacement: src('core/src/index.ts') },
-      { find: /^@flagbridge\/core\/(engine|tracking)$/, replacement: src('core/src/$1.ts') },
-      { find: /^@flagbridge\/react$/, replacement: src('react/src/index.ts') },
-      { find: /^@flagbridge\/react\/(.*)$/, replacement: src('react/src/entries/$1.ts') },
-    ],
-  },
   esbuild: { jsx: 'automatic', jsxDev: Boolean(process.env.BENCH_REACT_DEV) },
   test: {
     name: 'bench-react',
@@ -25,11 +39,10 @@ export default defineConfig({
     testTimeout: 30 * 60_000,
     hookTimeout: 60_000,
     fileParallelism: false,
-    // CommonJS packages (React) imported natively, not through Vitest's interop Proxy: FlagBridge runs
-    // from its sources here, and each of its React calls (useState, useSyncExternalStore, …) would go
-    // through a Proxy trap that neither the vendors' SDKs (native ESM) nor FlagBridge as installed
-    // (node_modules/@flagbridge/*/dist, external) pay. The scenarios' own React calls lose it too.
+    // CommonJS packages (React) imported natively by the scenarios too, not through Vitest's interop
+    // Proxy (every library's readers call React hooks; none should pay a Proxy trap per call).
     deps: { interopDefault: false },
+    server: { deps: { external: [/\/packages\/(core|react)\/dist\//] } },
     reporters: ['default'],
   },
 })
