@@ -839,6 +839,16 @@ describe('regressions found by this suite', () => {
     ).toBeLessThanOrEqual(5)
     // Loading is not a failure: nothing may be reported to onError for a normal first load.
     expect(await appErrors(page), 'errors reported for a normal first load').toEqual([])
+    // Its exposures are delivered before the page closes (one in flight landed in the next scenario's
+    // records under a loaded machine); settled, exactly these.
+    await expect.poll(() => segmentExposures(server).length, POLL).toBeGreaterThanOrEqual(2)
+    await page.waitForTimeout(300)
+    account({
+      segment: [
+        exposureId('user-1', 'configcat', 'new-checkout', 'cc-checkout-on'),
+        exposureId('user-1', 'launchdarkly', 'banner-text', '2'),
+      ],
+    })
   })
 
   scenario('K4 (7e). malformed vendor JSON: defaults and a clear error', async (page) => {
