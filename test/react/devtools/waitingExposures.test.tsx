@@ -16,6 +16,11 @@ function overlay() {
   if (!host?.shadowRoot) throw new Error('the overlay host is not in the document')
   return within(host.shadowRoot as unknown as HTMLElement)
 }
+/** The Events tab's count line ("N of M events"). */
+const eventCount = () =>
+  overlay()
+    .getByText(/ of \d+ events$/)
+    .textContent?.trim()
 const waitingRows = () =>
   overlay()
     .queryAllByRole('list', { name: 'Waiting exposures' })
@@ -59,7 +64,7 @@ describe('Events tab: exposures waiting to be seen', () => {
       ]),
     )
     // Waiting, nothing sent: the Events tab lists no event, and the recorder has none.
-    expect(overlay().getByText('0 of 0 events')).toBeTruthy()
+    expect(eventCount()).toBe('0 of 0 events')
     expect(recorder.tracks()).toEqual([])
     act(() => io.setView(screen.getByTestId('promo'), { ratio: 1 }))
     await waitFor(() => expect(waitingRows()).toEqual(['launchdarkly menu waiting for expose()']))
@@ -68,5 +73,7 @@ describe('Events tab: exposures waiting to be seen', () => {
     await waitFor(() => expect(waitingRows()).toEqual([]))
     await act(() => new Promise((resolve) => setTimeout(resolve, 50)))
     expect(recorder.tracks().map((event) => event.properties.feature_flag_key)).toEqual(['promo', 'menu'])
+    // The Events tab shows the two sent exposures, nothing else.
+    await waitFor(() => expect(eventCount()).toBe('2 of 2 events'))
   })
 })

@@ -18,7 +18,7 @@ type Client = LaunchDarklyClientLike & { close(): unknown; waitUntilReady(): Pro
 /**
  * A LaunchDarkly client FlagBridge creates, shared by the providers of one client-side ID and one
  * user. Its vendor serves the bootstrap from the first render; the client itself is created by
- * {@link startLaunchDarklyClient} once a provider has mounted.
+ * its `start()` once a provider has mounted.
  */
 export interface LaunchDarklyClientEntry {
   /** The client, once started. */
@@ -47,7 +47,7 @@ function bootstrapOf(options: LaunchDarklyOptions | undefined): LaunchDarklyBoot
  * reuse it, and so does any provider for the same user; a provider for another user (a sibling,
  * or one remounted with `key={user.id}` while the old one still holds its client) gets its own,
  * because one client evaluates for one context at a time. The last provider to unmount closes it.
- * Cheap to call while rendering: nothing is created until {@link startLaunchDarklyClient}.
+ * Cheap to call while rendering: nothing is created until the entry's `start()`.
  */
 export function getLaunchDarklyClient(
   clientSideID: string,
