@@ -164,7 +164,8 @@ describe('options that are not what they say', () => {
     )
     await waitFor(() => expect(segment.tracks()).toHaveLength(1))
     await waitFor(() => expect(heap.calls.filter(([name]) => name === 'track')).toHaveLength(1))
-    await act(async () => {})
+    // Settle: a late second event would show in the exact lists below.
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)))
     expect(segment.tracks().map((event) => event.properties?.value)).toEqual(['blue'])
     expect(
       heap.calls
