@@ -416,6 +416,21 @@ describe('waiting for heap.js', () => {
     tracker.dispose()
   })
 
+  test('a Heap that turns to error tells its listeners then, not on the next change (the overlay health dot)', () => {
+    vi.useFakeTimers()
+    installHeapSnippet()
+    const destination = createHeapDestination({ pollInterval: 100, loadTimeout: 1_000 })
+    const tracker = createExposureTracker({ destinations: [destination], dedupe: 'page' })
+    const heard: string[] = []
+    const unsubscribe = tracker.subscribeDestinations(() => heard.push(destination.state().status))
+    vi.advanceTimersByTime(999)
+    expect(heard).toEqual([])
+    vi.advanceTimersByTime(1_001)
+    expect(heard).toEqual(['error'])
+    unsubscribe()
+    tracker.dispose()
+  })
+
   test('without onError, a Heap that never loads ends in error quietly', () => {
     vi.useFakeTimers()
     installHeapSnippet()

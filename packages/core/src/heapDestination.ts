@@ -211,10 +211,11 @@ export function createHeapDestination({
     }
     if (!isLoaded(heap) && !(readySignalled && heap)) return waitedTooLong()
     stopPolling()
-    if (state.status !== 'ready') {
-      state = { status: 'ready' }
-      for (const listener of [...listeners]) listener()
-    }
+    if (state.status !== 'ready') setState({ status: 'ready' })
+  }
+  const setState = (next: DestinationState) => {
+    state = next
+    for (const listener of [...listeners]) listener()
   }
   const waitedTooLong = () => {
     waitedSince ??= Date.now()
@@ -225,7 +226,8 @@ export function createHeapDestination({
         ? `heap.js has not loaded after ${Math.round(loadTimeout / 1000)} s (blocked, or the snippet is missing): Heap events wait, bounded by tracking.maxQueueSize.`
         : `heap.js not loaded after ${Math.round(loadTimeout / 1000)} s`,
     )
-    state = { status: 'error', error }
+    // Whoever watches the destination (the overlay's health dot) hears of it now, not on the next change.
+    setState({ status: 'error', error })
     onError?.(error)
   }
   const stopPolling = () => {
