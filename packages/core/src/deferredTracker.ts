@@ -94,6 +94,9 @@ export function createDeferredTracker(options: {
     loaded.setOnError(onError)
     for (const listener of destinationListeners)
       detachers.set(listener, loaded.subscribeDestinations(listener))
+    // Consent as it is now, before anything is connected or replayed: one withdrawn while the code
+    // loaded holds every call that waited (nothing is loaded from or sent to a tool after withdrawal).
+    loaded.setConsent(consent)
     // Connected first, so what waited flows straight through instead of filling its queues.
     if (connected) loaded.connect()
     waitingKeys.clear()
@@ -136,8 +139,9 @@ export function createDeferredTracker(options: {
         options.dedupe === 'none' ? undefined : `${exposureKey(exposure)}\u0001${exposures ?? ''}`,
       ),
     setConsent(next) {
+      // A state, not a call to replay: what waited is sent only if consent is still given when the code arrives.
       consent = next
-      call((loaded) => loaded.setConsent(next))
+      tracker?.setConsent(next)
     },
     consent: () => (tracker ? tracker.consent() : consent),
     pending: () => (tracker ? tracker.pending() : {}),
