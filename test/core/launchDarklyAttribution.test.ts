@@ -72,8 +72,8 @@ function hold(key: string) {
   }
 }
 
-/** A real client created for user `a`, with a's flags already in (no bootstrap). */
-async function clientForA() {
+/** A real client created for user `a` (no bootstrap), still fetching a's flags. */
+function startClientForA() {
   const client = initialize('env-attribution', toLaunchDarklyContext({ id: 'a' }) as never, {
     baseUrl,
     eventsUrl: baseUrl,
@@ -85,6 +85,12 @@ async function clientForA() {
     logger: { debug() {}, info() {}, warn() {}, error() {} },
   })
   clients.push(client)
+  return client
+}
+
+/** A real client created for user `a`, with a's flags already in (no bootstrap). */
+async function clientForA() {
+  const client = startClientForA()
   await client.waitForInitialization(5)
   return client
 }
@@ -181,6 +187,27 @@ describe('LaunchDarkly: an exposure carries the user the client really evaluated
     show()
     await vi.waitFor(() => expect(show()).toMatchObject({ user: 'b', value: 'b-variant' }))
     expect(sent()).toEqual(['b b-variant 1'])
+  })
+
+  test('4. b asked for while the client is still starting for a: b waits until a’s flags are in, then gets its own', async () => {
+    // LaunchDarkly stores the flags of its first fetch without checking the context is still a:
+    // had b been identified meanwhile, the client would end on b with a's flags.
+    const releaseA = hold('a')
+    const client = startClientForA()
+    const { bridge, show, sent } = bridgeOver(client, { id: 'a' })
+    void bridge.identify({ id: 'b' })
+    expect(show()).toMatchObject({ user: 'b', loading: true, value: '' })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    releaseA()
+    await vi.waitFor(() => expect(show()).toMatchObject({ user: 'b', value: 'b-variant', loading: false }))
+    // Settle: nothing moves the client's flags back to a's.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    show()
+    expect(sent()).toEqual(['b b-variant 1', 'b b-variant 1'])
+    expect(client.getContext()).toMatchObject({ kind: 'user', key: 'b' })
+    expect(client.allFlags()).toEqual({ checkout: 'b-variant' })
+    // b was asked for once a's flags were in.
+    expect(requested).toEqual(['a', 'b'])
   })
 
   test('back to a while b is under way: the client ends on a, and a is served meanwhile', async () => {

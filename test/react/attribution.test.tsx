@@ -68,6 +68,44 @@ describe('3. <FlagBridgeProvider key={user.id}> remounted for b while the shared
   })
 })
 
+describe('13. the user signs in while the LaunchDarkly client is still starting for the anonymous visitor', () => {
+  it('b never gets the anonymous visitor’s flags, though they arrive after b was asked for', async () => {
+    // LaunchDarkly stores the flags of its first fetch without checking that the context is still
+    // the one it started with: an identify landing first would leave the client on b with them.
+    server.delayLaunchDarkly((context) => (context.anonymous === true ? 300 : 0))
+    const segment = capturingSegment()
+    const seen: string[] = []
+    const app = (user: { id: string } | undefined) => (
+      <FlagBridgeProvider
+        launchdarkly={{ clientSideID: 'env-signs-in-while-starting', options: ldOptions() }}
+        segment={{ analytics: segment.analytics }}
+        user={user}
+        tracking={{ dedupe: 'page' }}
+      >
+        <Checkout seen={seen} />
+      </FlagBridgeProvider>
+    )
+    const { rerender, unmount } = render(app(undefined))
+    // The client started after the first commit and asked for the anonymous visitor's flags.
+    await waitFor(() => expect(server.requests.some((request) => request.context?.anonymous)).toBe(true))
+    rerender(app({ id: 'user-b' }))
+    await waitFor(() => expect(screen.getByTestId('checkout').textContent).toBe('B-variant'), {
+      timeout: 2_000,
+    })
+    // Settle past the anonymous answer, then assert the exact lists.
+    await act(() => new Promise((resolve) => setTimeout(resolve, 400)))
+    server.delayLaunchDarkly(() => 0)
+    expect(screen.getByTestId('checkout').textContent).toBe('B-variant')
+    expect(seen).not.toContain('ready A-variant')
+    expect(
+      segment
+        .tracks()
+        .map((event) => `${event.userId} ${event.properties!.value} ${event.properties!.variation_id}`),
+    ).toEqual(['user-b B-variant 1'])
+    unmount()
+  })
+})
+
 describe('10. launchdarkly={{ client }}: nothing of FlagBridge stays on the app’s client', () => {
   /** A real client whose listeners are counted per event. */
   function countedClient() {

@@ -12,6 +12,8 @@ export async function startVendorServer() {
   let configCatConfig: object = { p: { u: 'https://cdn-global.configcat.com', r: 0, s: 'salt' }, f: {} }
   let launchDarklyFlags: (contextKey: string | undefined) => Record<string, unknown> = () => ({})
   const faults: { configcat?: Fault; launchdarkly?: Fault } = {}
+  /** Per context: how long LaunchDarkly's evalx answer is held back, in ms. */
+  let launchDarklyDelay: (context: Record<string, unknown>) => number = () => 0
   const requests: Array<{ method: string; path: string; context?: Record<string, unknown> }> = []
 
   const answer = async (
@@ -60,7 +62,8 @@ export async function startVendorServer() {
         unknown
       >
       requests.push({ method: req.method ?? '', path: url.pathname, context })
-      void answer(res, faults.launchdarkly, () => ({
+      const delayMs = launchDarklyDelay(context)
+      void answer(res, faults.launchdarkly ?? (delayMs > 0 ? { delayMs } : undefined), () => ({
         json: launchDarklyFlags(context.key as string | undefined),
       }))
       return
@@ -96,6 +99,10 @@ export async function startVendorServer() {
             },
           ]),
         )
+    },
+    /** Holds back LaunchDarkly's evalx answer for some contexts (`() => 0` to stop). */
+    delayLaunchDarkly(delay: (context: Record<string, unknown>) => number) {
+      launchDarklyDelay = delay
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }

@@ -5,6 +5,8 @@ import { isSameContext, type LaunchDarklyContext } from './launchDarklyContext'
 interface SwitchableClient {
   identify(context: any): Promise<unknown>
   getContext?(): object | null | undefined
+  /** Resolves once the client's start has settled (its first flags arrived, or failed). */
+  waitUntilReady?(): PromiseLike<unknown>
 }
 
 /** First retry after a failed identify, doubling up to {@link MAX_RETRY_DELAY_MS}. */
@@ -17,7 +19,10 @@ export const MAX_RETRY_DELAY_MS = 30_000
  * arrived (`ident.setContext` after `fetchFlagSettings` in launchdarkly-js-sdk-common), so two
  * `identify` calls in flight can finish in either order and leave the client on the older one;
  * one at a time, re-checked after each, they can't. A failed switch is retried with backoff
- * until it succeeds or another context is asked for.
+ * until it succeeds or another context is asked for. The first `identify` waits for the client's
+ * start: the flags LaunchDarkly fetched for its initial context are stored without checking that
+ * the context is still that one (`finishInitWithPolling`), so an identify that landed first would
+ * leave the client on the new context with the old context's flags.
  */
 export function createContextSwitch(
   client: SwitchableClient,
@@ -33,6 +38,17 @@ export function createContextSwitch(
   let retryTimer: ReturnType<typeof setTimeout> | undefined
   let disposed = false
   let waiters: Array<{ resolve: () => void; reject: (error: FlagBridgeError) => void }> = []
+  /** The client's start while it is under way (failed or not, it must be over before an identify). */
+  let starting: Promise<void> | undefined
+  try {
+    const ready = client.waitUntilReady?.()
+    if (ready) {
+      const over = () => {
+        starting = undefined
+      }
+      starting = Promise.resolve(ready).then(over, over)
+    }
+  } catch {}
 
   // getContext() returns a fresh copy each time: read once per task (a render compares it for
   // every flag), and again after anything that may have changed it.
@@ -74,6 +90,11 @@ export function createContextSwitch(
     retryTimer = undefined
     try {
       while (wanted && !arrived(wanted) && !disposed) {
+        if (starting) {
+          await starting
+          forget()
+          continue
+        }
         const target = wanted
         try {
           await client.identify(target)

@@ -17,6 +17,8 @@ export interface LaunchDarklyClientLike {
   identify(context: any): Promise<unknown>
   getContext?(): object | null | undefined
   waitForInitialization(timeout?: number): Promise<void>
+  /** Resolves once the client's start has settled (flags arrived or failed): an identify waits for it. */
+  waitUntilReady?(): Promise<void>
   on(event: string, listener: (...args: any[]) => void, context?: unknown): void
   off(event: string, listener: (...args: any[]) => void, context?: unknown): void
 }
