@@ -3,8 +3,9 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { useFeatureFlag } from 'configcat-react'
 import { useFlags, useLDClient } from 'launchdarkly-react-client-sdk'
 import { Suspense, useState } from 'react'
-import { describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { capturingSegment, configCatOffline, configCatSdkKey, launchDarklyOffline } from './fixtures'
+import { startVendorServer } from './vendorServer'
 
 function AppReadsSdksDirectly() {
   const { value: promo } = useFeatureFlag('promo', false)
@@ -182,5 +183,72 @@ describe('tracking.sdkEvaluations', () => {
     await waitFor(() => expect(segment.tracks()).toHaveLength(1))
     await new Promise((resolve) => setTimeout(resolve, 100))
     expect(segment.tracks().map((event) => event.properties!.feature_flag_key)).toEqual(['promo'])
+  })
+
+  describe('a switch of users under way', () => {
+    let server: Awaited<ReturnType<typeof startVendorServer>>
+    beforeAll(async () => {
+      server = await startVendorServer()
+      server.setLaunchDarkly((key) => ({
+        theme: key === 'user-b' ? { value: 'b-theme', variation: 1 } : { value: 'a-theme', variation: 0 },
+      }))
+    })
+    afterAll(() => server.close())
+
+    it('an app read made while LaunchDarkly still evaluates for a is not sent as b', async () => {
+      // b's flags take a while: until they are in, the client evaluates for a.
+      server.delayLaunchDarkly((context) => (context.key === 'user-b' ? 300 : 0))
+      const segment = capturingSegment()
+      function ThemeOnClick() {
+        const client = useLDClient()
+        // Shown without tracking: only the click's own read can be sent.
+        const { value } = useTrackedFlag('theme', 'none', { track: false })
+        return (
+          <button type="button" onClick={() => client?.variation('theme', 'none')}>
+            {value}
+          </button>
+        )
+      }
+      const app = (id: string) => (
+        <FlagBridgeProvider
+          launchdarkly={{
+            clientSideID: 'ld-sdk-evals-switch',
+            options: {
+              baseUrl: server.baseUrl,
+              streaming: false,
+              sendEvents: false,
+              fetchGoals: false,
+              diagnosticOptOut: true,
+              logger: { debug() {}, info() {}, warn() {}, error() {} },
+            },
+          }}
+          segment={{ analytics: segment.analytics }}
+          user={{ id }}
+          tracking={{ sdkEvaluations: true, dedupe: 'page' }}
+        >
+          <ThemeOnClick />
+        </FlagBridgeProvider>
+      )
+      const { rerender, unmount } = render(app('user-a'))
+      await waitFor(() => expect(screen.getByRole('button').textContent).toBe('a-theme'))
+      fireEvent.click(screen.getByRole('button'))
+      await waitFor(() => expect(segment.tracks()).toHaveLength(1))
+
+      rerender(app('user-b'))
+      // The client still evaluates for a: LaunchDarkly answers a-theme, for a.
+      expect(screen.getByRole('button').textContent).toBe('none')
+      fireEvent.click(screen.getByRole('button'))
+      await waitFor(() => expect(screen.getByRole('button').textContent).toBe('b-theme'), { timeout: 2_000 })
+      fireEvent.click(screen.getByRole('button'))
+      await waitFor(() => expect(segment.tracks().length).toBeGreaterThanOrEqual(2))
+      await settle()
+      server.delayLaunchDarkly(() => 0)
+      expect(
+        segment
+          .tracks()
+          .map((event) => `${event.userId} ${event.properties!.value} #${event.properties!.variation_id}`),
+      ).toEqual(['user-a a-theme #0', 'user-b b-theme #1'])
+      unmount()
+    })
   })
 })

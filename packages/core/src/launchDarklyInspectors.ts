@@ -13,8 +13,12 @@ export interface LaunchDarklyFlagUsedInspector {
   type: 'flag-used'
   name: string
   synchronous: true
-  method(key: string, detail: LaunchDarklyDetail): void
+  /** `context`: the one LaunchDarkly evaluated for (`getContext()` at the time). */
+  method(key: string, detail: LaunchDarklyDetail, context?: object | null): void
 }
+
+/** Hears an app's evaluation, with the context LaunchDarkly made it for. */
+type SdkEvaluationListener = (evaluation: SdkEvaluation, context: object | undefined) => void
 
 /** LaunchDarkly's `inspectors` entries FlagBridge uses (all synchronous). */
 export type LaunchDarklyInspector =
@@ -47,7 +51,7 @@ export type LaunchDarklyInspector =
  * const vendor = createLaunchDarklyVendor(client, { flagUsed: launchDarkly })
  */
 export function createLaunchDarklyInspectors() {
-  const listeners = new Set<(evaluation: SdkEvaluation) => void>()
+  const listeners = new Set<SdkEvaluationListener>()
   const detailListeners = new Set<() => void>()
   const details = new Map<string, LaunchDarklyDetail>()
   /** LaunchDarkly reported its whole flag set (not just one patched flag). */
@@ -60,7 +64,7 @@ export function createLaunchDarklyInspectors() {
     type: 'flag-used',
     name: 'flagbridge',
     synchronous: true,
-    method(key, detail) {
+    method(key, detail, context) {
       if (muted > 0 || listeners.size === 0) return
       const evaluation: SdkEvaluation = {
         key,
@@ -69,7 +73,7 @@ export function createLaunchDarklyInspectors() {
         isDefault: detail.variationIndex == null,
         ...(detail.reason?.inExperiment === true ? { inExperiment: true } : {}),
       }
-      for (const listener of [...listeners]) listener(evaluation)
+      for (const listener of [...listeners]) listener(evaluation, context ?? undefined)
     },
   }
   const inspectors: LaunchDarklyInspector[] = [
@@ -110,7 +114,7 @@ export function createLaunchDarklyInspectors() {
         detailListeners.delete(listener)
       }
     },
-    subscribe(listener: (evaluation: SdkEvaluation) => void) {
+    subscribe(listener: SdkEvaluationListener) {
       listeners.add(listener)
       return () => {
         listeners.delete(listener)
