@@ -204,6 +204,42 @@ describe('several instances sharing Redis', () => {
     expect(ld.addsApplied).toBe(2)
   })
 
+  it('Redis restarted while acknowledged pages wait in the in-process queue: every page is still applied, once', async () => {
+    const restarted = await startRedisServer()
+    try {
+      const relay = heapInstance(await connectStore(restarted.url))
+      const release = ld.hold() // page 1 is being applied while pages 2 and 3 wait in the queue
+      const answers = []
+      for (const [number, user] of ['u1', 'u2', 'u3'].entries()) {
+        answers.push(await relay(signed(page('t1', [user], number + 1, 3))))
+      }
+      expect(answers.map((answer) => JSON.parse(answer.body))).toEqual([
+        { ok: true, segmentKey: 'heap-5', queued: true },
+        { ok: true, segmentKey: 'heap-5', queued: true },
+        { ok: true, segmentKey: 'heap-5', queued: true },
+      ])
+
+      // Redis goes away with pages 2 and 3 acknowledged to Heap (which will not send them again),
+      // and comes back once LaunchDarkly has taken page 1.
+      await restarted.kill()
+      release()
+      await until(() => ld.calls.length === 2, 'page 1 to reach LaunchDarkly')
+      await restarted.restart()
+      await relay.settle()
+
+      expect(errors).toEqual([])
+      expect(callList()).toEqual([
+        'POST  201',
+        'POST /heap-5/contexts 204',
+        'POST /heap-5/contexts 204',
+        'POST /heap-5/contexts 204',
+      ])
+      expect([...ld.members('web', 'production', 'heap-5')]).toEqual(['u1', 'u2', 'u3'])
+    } finally {
+      await restarted.stop()
+    }
+  })
+
   it('with Redis gone (connection refused) both webhooks answer 503 at once and nothing is sent', async () => {
     const doomed = await startRedisServer()
     try {

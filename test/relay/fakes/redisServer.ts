@@ -13,6 +13,8 @@ export interface RedisServer {
   resume(): void
   /** Kills it (SIGKILL): connections are refused from now on. */
   kill(): Promise<void>
+  /** Starts it again on the same socket, empty (no persistence), after {@link kill}. */
+  restart(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -22,6 +24,33 @@ export const REDIS_SERVER = '/usr/bin/redis-server'
 export async function startRedisServer(): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'flagbridge-redis-'))
   const socket = join(dir, 'redis.sock')
+  let child = await spawnRedisServer(socket)
+  let exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const end = async (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGCONT')
+      child.kill(signal)
+    }
+    await exited
+  }
+  return {
+    url: `unix://${socket}`,
+    pause: () => signal(child, 'SIGSTOP'),
+    resume: () => signal(child, 'SIGCONT'),
+    kill: () => end('SIGKILL'),
+    async restart() {
+      await end('SIGKILL')
+      child = await spawnRedisServer(socket)
+      exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    },
+    async stop() {
+      await end('SIGTERM')
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+async function spawnRedisServer(socket: string): Promise<ChildProcess> {
   const child = spawn(
     REDIS_SERVER,
     ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--save', '', '--appendonly', 'no'],
@@ -42,24 +71,7 @@ export async function startRedisServer(): Promise<RedisServer> {
       reject(new Error(`redis-server exited with ${code}:\n${output}`))
     })
   })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const end = async (signal: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGCONT')
-      child.kill(signal)
-    }
-    await exited
-  }
-  return {
-    url: `unix://${socket}`,
-    pause: () => signal(child, 'SIGSTOP'),
-    resume: () => signal(child, 'SIGCONT'),
-    kill: () => end('SIGKILL'),
-    async stop() {
-      await end('SIGTERM')
-      await rm(dir, { recursive: true, force: true })
-    },
-  }
+  return child
 }
 
 function signal(child: ChildProcess, name: NodeJS.Signals): void {

@@ -1,6 +1,7 @@
 import { positiveNumber } from '../config/requireOption'
-import { LaunchDarklyApiError, OutOfOrderSyncError } from '../errors'
+import { LaunchDarklyApiError, OutOfOrderSyncError, RelayStoreError } from '../errors'
 import { createRetryBudget, type RetryBudget } from '../http/retryBudget'
+import { backoffDelay, realSleep, type Sleep } from '../http/sleep'
 import { type AppliedSegmentDelta, applySegmentDelta } from '../launchdarkly/applySegmentDelta'
 import type { LaunchDarklySegments } from '../launchdarkly/launchDarklySegments'
 import type { RelayStore } from '../store/relayStore'
@@ -33,6 +34,8 @@ export interface HeapSyncConsumerOptions {
   jobDeadlineMs?: number
   /** Receives the `OutOfOrderSyncError` of a skipped page. */
   onError?: (error: unknown) => void
+  /** Wait between tries while the store is unavailable; injectable for tests. */
+  sleep?: Sleep
 }
 
 /** What one page did to LaunchDarkly. */
@@ -60,6 +63,10 @@ const OWNER = 'createHeapSyncConsumer'
  * applies `add`/`remove` in chunks; a drain only removes, and with `'delete-segment'` deletes the
  * segment once all its pages are in.
  *
+ * A store that is away for a moment (a Redis restart or failover) is waited for within the page's
+ * deadline, as LaunchDarkly is: the page was already acknowledged to Heap, which will not send it
+ * again.
+ *
  * Which segments exist is cached per instance (`knownSegments`): safe to lose or to be stale,
  * since a 404 on update recreates the segment, and ordering, not the cache, keeps a deleted
  * segment from coming back.
@@ -74,6 +81,19 @@ export function createHeapSyncConsumer(options: HeapSyncConsumerOptions): HeapSy
   const jobDeadlineMs = positiveNumber(options.jobDeadlineMs, OWNER, 'jobDeadlineMs', 25_000)
   const chunkSize = positiveNumber(options.chunkSize, OWNER, 'chunkSize', 1000)
   const knownSegments = new Set<string>()
+  const sleep = options.sleep ?? realSleep
+
+  const withStore = async <T>(budget: RetryBudget, operation: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await operation()
+      } catch (error) {
+        const delay = backoffDelay(attempt, 100, 2000)
+        if (!(error instanceof RelayStoreError) || !budget.reserve(delay)) throw error
+        await sleep(delay)
+      }
+    }
+  }
 
   const ensure = async (job: HeapSyncJob, budget: RetryBudget) => {
     if (knownSegments.has(job.segmentKey)) return
@@ -104,10 +124,8 @@ export function createHeapSyncConsumer(options: HeapSyncConsumerOptions): HeapSy
     )
     let deleted = false
     if (options.drain === 'delete-segment') {
-      const pagesIn = await store.addToSet(
-        drainPagesKey(job.segmentKey, job.task.id),
-        String(job.task.page),
-        TASK_TTL_MS,
+      const pagesIn = await withStore(budget, () =>
+        store.addToSet(drainPagesKey(job.segmentKey, job.task.id), String(job.task.page), TASK_TTL_MS),
       )
       if (pagesIn >= job.task.totalPages) {
         await segments.deleteSegment(job.segmentKey, budget)
@@ -120,16 +138,14 @@ export function createHeapSyncConsumer(options: HeapSyncConsumerOptions): HeapSy
 
   return async (job) => {
     const base = { segmentKey: job.segmentKey, taskId: job.task.id, page: job.task.page }
-    const mark = await store.advance(
-      markKey(job.segmentKey),
-      { order: job.task.order, id: job.task.id },
-      MARK_TTL_MS,
+    const budget = createRetryBudget(jobDeadlineMs)
+    const mark = await withStore(budget, () =>
+      store.advance(markKey(job.segmentKey), { order: job.task.order, id: job.task.id }, MARK_TTL_MS),
     )
     if (mark.id !== job.task.id) {
       options.onError?.(new OutOfOrderSyncError(job.segmentKey, job.task.id, mark.id))
       return { ...base, requests: 0, added: 0, removed: 0, deleted: false, skipped: 'out-of-order' }
     }
-    const budget = createRetryBudget(jobDeadlineMs)
     if (job.action === 'drain') return { ...base, ...(await drain(job, budget)) }
     return { ...base, ...(await sync(job, budget)), deleted: false }
   }
