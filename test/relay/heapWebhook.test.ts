@@ -218,6 +218,30 @@ describe('Heap segment sync → LaunchDarkly', () => {
     expect(ld.members('web', 'production', 'heap-4242')).toEqual(new Set(['u1']))
   })
 
+  it('a Retry-After longer than the page’s deadline is waited out by the queue before LaunchDarkly is asked again; past 60 s the page is reported', async () => {
+    const queueSleeps: number[] = []
+    const queueSleep = async (ms: number) => {
+      queueSleeps.push(ms)
+    }
+    ld.script.push({ status: 429, headers: { 'retry-after': '40' } }) // more than the page's 25 s
+    const relay = createRelay({ sleep: queueSleep })
+    expect((await relay(signed(page({ add: ['u1'] })))).status).toBe(200)
+    await relay.settle()
+    expect(queueSleeps).toEqual([40_000])
+    expect(sleeps).toEqual([])
+    expect(ld.calls.map((call) => call.status)).toEqual([429, 201, 204])
+    expect(ld.members('web', 'production', 'heap-4242')).toEqual(new Set(['u1']))
+    expect(errors).toEqual([])
+
+    // Longer than the longest wait (60 s): reported at once, LaunchDarkly is not asked early.
+    ld.script.push({ status: 429, headers: { 'retry-after': '61' } })
+    expect((await relay(signed(page({ add: ['u2'], task: 'task-2' }), NOW + 1))).status).toBe(200)
+    await relay.settle()
+    expect(queueSleeps).toEqual([40_000])
+    expect(ld.calls.map((call) => call.status)).toEqual([429, 201, 204, 429])
+    expect(errors).toMatchObject([{ code: 'LAUNCHDARKLY_RATE_LIMITED', retryAfterMs: 61_000 }])
+  })
+
   it('retries 5xx with backoff; a page still failing after the bounded retries is reported, or retried by the queue', async () => {
     ld.script.push({ status: 500 }, { status: 502 }, { status: 503 }, { status: 504 })
     const once = createRelay({ maxJobAttempts: 1 })

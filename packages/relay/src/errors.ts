@@ -124,10 +124,18 @@ export class LaunchDarklyApiError extends RelayError {
   override name = 'LaunchDarklyApiError'
   /** HTTP status of LaunchDarkly's last answer, when there was one. */
   readonly status: number | undefined
+  /** How long LaunchDarkly asked to wait (429 `Retry-After` / `X-Ratelimit-Reset`), when it did. */
+  readonly retryAfterMs: number | undefined
 
-  constructor(code: RelayErrorCode, message: string, status?: number, options?: { cause?: unknown }) {
+  constructor(
+    code: RelayErrorCode,
+    message: string,
+    status?: number,
+    options?: { cause?: unknown; retryAfterMs?: number },
+  ) {
     super(code, message, options)
     this.status = status
+    this.retryAfterMs = options?.retryAfterMs
   }
 }
 

@@ -111,7 +111,7 @@ export async function launchDarklyRequest(
         errorCode(status),
         describe(method, path, status, detail, attempt),
         status,
-        { cause: networkError },
+        { cause: networkError, ...(wait === undefined ? {} : { retryAfterMs: wait }) },
       )
     }
     await sleep(delay)

@@ -10,6 +10,11 @@ export interface InProcessQueueOptions<Job> {
   maxAttempts?: number
   /** Which failures are worth another run. Default: unavailable / rate-limited / busy partners and stores. */
   retryable?: (error: unknown) => boolean
+  /**
+   * Longest wait before a job's next run. A failure that asks for a longer one (`retryAfterMs`, a
+   * partner's `Retry-After`) is reported at once instead of asking the partner early. Default 60 s.
+   */
+  maxRetryDelayMs?: number
   /** Called with every job that failed for good (after its last attempt, or at once when not retryable). */
   onError?: (error: unknown, job: Job) => void
   sleep?: Sleep
@@ -32,8 +37,9 @@ const RETRYABLE: ReadonlySet<RelayErrorCode> = new Set([
 
 /**
  * Runs jobs in this process, one at a time in arrival order. A job that fails with a retryable
- * error goes to the back of the line after a backoff, so newer jobs are not held up by it (their
- * consumer decides whether the older job is still worth applying).
+ * error goes to the back of the line after a backoff (at least the `retryAfterMs` the failure
+ * carries), so newer jobs are not held up by it (their consumer decides whether the older job is
+ * still worth applying).
  *
  * Jobs live in memory: a crash or a frozen serverless instance loses what is still queued. On
  * platforms with `waitUntil`, pass the request's context to `enqueue` so the invocation stays
@@ -53,6 +59,7 @@ export function createInProcessQueue<Job>(
   const retryable =
     options.retryable ?? ((error: unknown) => error instanceof RelayError && RETRYABLE.has(error.code))
   const sleep = options.sleep ?? realSleep
+  const maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000
   const waiting: Array<{ job: Job; attempt: number }> = []
   let running: Promise<void> | undefined
   let scheduled = 0
@@ -72,9 +79,11 @@ export function createInProcessQueue<Job>(
       try {
         await consume(job)
       } catch (error) {
-        if (attempt < maxAttempts && retryable(error)) {
+        // A partner that said how long to wait (429 Retry-After) is not asked again before then.
+        const asked = retryAfterMs(error)
+        if (attempt < maxAttempts && retryable(error) && asked <= maxRetryDelayMs) {
           scheduled++
-          void sleep(backoffDelay(attempt)).then(() => {
+          void sleep(Math.max(asked, backoffDelay(attempt))).then(() => {
             scheduled--
             waiting.push({ job, attempt: attempt + 1 })
             start()
@@ -108,4 +117,10 @@ export function createInProcessQueue<Job>(
       return size()
     },
   }
+}
+
+/** The wait a failure asks for (`retryAfterMs`, as `LaunchDarklyApiError` carries it), else 0. */
+function retryAfterMs(error: unknown): number {
+  const asked = (error as { retryAfterMs?: unknown } | undefined)?.retryAfterMs
+  return typeof asked === 'number' && Number.isFinite(asked) ? asked : 0
 }
