@@ -1,4 +1,9 @@
-import { createConfigCatVendor, type FlagBridgeUser, toConfigCatUser } from '@flagbridge/core'
+import {
+  createConfigCatVendor,
+  type FlagBridgeUser,
+  isValidConfigCatSdkKey,
+  toConfigCatUser,
+} from '@flagbridge/core'
 import { afterEach, describe, expect, test } from 'vitest'
 import * as configcat from './configCatSdk'
 
@@ -78,6 +83,44 @@ describe('toConfigCatUser', () => {
 
   test('leaves out email and country when the user has none', () => {
     expect(toConfigCatUser({ id: 'user-2' })).toStrictEqual({ identifier: 'user-2', custom: {} })
+  })
+})
+
+describe('isValidConfigCatSdkKey', () => {
+  test('accepts exactly the keys the real SDK accepts (it throws from getClient for the others)', () => {
+    const part = 'a'.repeat(22)
+    const keys = [
+      `${part}/${part}`,
+      `configcat-sdk-1/${part}/${part}`,
+      `${part}/${'a'.repeat(21)}`,
+      `${'a'.repeat(23)}/${part}`,
+      `configcat-sdk-2/${part}/${part}`,
+      `configcat-sdk-1/${part}/${part}/`,
+      `configcat-sdk-1/${part}`,
+      `${part}${part}`,
+      `/${part}/${part}`,
+      `${part}/${part}\n`,
+      `${'ü'.repeat(22)}/${'.'.repeat(22)}`,
+      'configcat-proxy/anything',
+      'configcat-proxy/',
+    ]
+    for (const baseUrl of [undefined, 'http://127.0.0.1:9']) {
+      const sdkAccepts = keys.map((key) => {
+        try {
+          configcat
+            .getClient(key, configcat.PollingMode.ManualPoll, {
+              baseUrl,
+              logger: configcat.createConsoleLogger(configcat.LogLevel.Off),
+            })
+            .dispose()
+          return true
+        } catch {
+          return false
+        }
+      })
+      expect(keys.map((key) => isValidConfigCatSdkKey(key, { baseUrl }))).toEqual(sdkAccepts)
+      expect(sdkAccepts.filter(Boolean)).toHaveLength(baseUrl ? 4 : 3)
+    }
   })
 })
 
@@ -186,9 +229,17 @@ describe('createConfigCatVendor over a real @configcat/sdk client', () => {
     vendor.evaluate('newCheckout', false, undefined)
     expect(seen).toStrictEqual([])
     await client.getValueAsync('banner', '')
-    expect(seen).toStrictEqual([
-      { key: 'banner', value: 'Spring sale', variationId: 'var-banner-spring', isDefault: false },
-    ])
+    expect(seen).toHaveLength(1)
+    // Only evaluations for the user the client was identified with: its default user (none, then
+    // u1), or the same id passed to the call; one made for someone else is not this user's.
+    await vendor.identify({ id: 'u1' })
+    await client.getValueAsync('banner', '')
+    await client.getValueAsync('banner', '', { identifier: 'someone-else' })
+    await client.getValueAsync('banner', '', { identifier: 'u1' })
+    await vendor.identify(undefined)
+    await client.getValueAsync('banner', '', { identifier: 'u1' })
+    const banner = { key: 'banner', value: 'Spring sale', variationId: 'var-banner-spring', isDefault: false }
+    expect(seen).toStrictEqual([banner, banner, banner])
   })
 
   test('a client that throws on every call: defaults, VENDOR_ERROR, never a throw', async () => {

@@ -1,6 +1,6 @@
 import { FlagBridgeProvider, useTrackedFlag } from '@flagbridge/react'
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
-import { useFeatureFlag } from 'configcat-react'
+import { createConsoleLogger, LogLevel, User, useFeatureFlag } from 'configcat-react'
 import { useFlags, useLDClient } from 'launchdarkly-react-client-sdk'
 import { Suspense, useState } from 'react'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -250,5 +250,96 @@ describe('tracking.sdkEvaluations', () => {
       ).toEqual(['user-a a-theme #0', 'user-b b-theme #1'])
       unmount()
     })
+  })
+
+  it("never sends a ConfigCat evaluation made for someone else under the signed-in user's name", async () => {
+    // Identifier is one of ["bob"] → true (promo-bob), else false (promo-off).
+    const configcat = configCatOffline({
+      promo: {
+        t: 0,
+        v: { b: false },
+        i: 'promo-off',
+        r: [{ c: [{ u: { a: 'Identifier', c: 0, l: ['bob'] } }], s: { v: { b: true }, i: 'promo-bob' } }],
+      },
+    })
+    const segment = capturingSegment()
+    const bob = new User('bob')
+    /** An admin preview: the app evaluates for another user, explicitly, through configcat-react. */
+    function PreviewAsBob() {
+      const { value } = useFeatureFlag('promo', false, bob)
+      return <p data-testid="preview">{String(value)}</p>
+    }
+    render(
+      <FlagBridgeProvider
+        configcat={{ sdkKey: configCatSdkKey(), options: configcat.options }}
+        segment={{ analytics: segment.analytics }}
+        user={{ id: 'user-1' }}
+        tracking={{ sdkEvaluations: true, dedupe: 'page' }}
+      >
+        <PreviewAsBob />
+        <AlsoThroughTheHook />
+      </FlagBridgeProvider>,
+    )
+    await waitFor(() => expect(screen.getByTestId('preview').textContent).toBe('true'))
+    expect(screen.getByTestId('hook').textContent).toBe('false')
+    await waitFor(() => expect(segment.tracks().length).toBeGreaterThan(0))
+    await settle()
+    // user-1 was shown promo-off (the hook); bob's promo-bob is not user-1's exposure.
+    expect(tracked(segment)).toEqual(['configcat promo=false #promo-off'])
+    expect(segment.tracks().map((event) => event.userId)).toEqual(['user-1'])
+  })
+
+  it('never sends an evaluation ConfigCat made for the anonymous visitor under the name of the user who signed in meanwhile', async () => {
+    const server = await startVendorServer()
+    try {
+      // Identifier is one of ["user-1"] → true (promo-user-1), else false (promo-off).
+      server.setConfigCat({
+        f: {
+          promo: {
+            t: 0,
+            v: { b: false },
+            i: 'promo-off',
+            r: [
+              {
+                c: [{ u: { a: 'Identifier', c: 0, l: ['user-1'] } }],
+                s: { v: { b: true }, i: 'promo-user-1' },
+              },
+            ],
+          },
+        },
+      })
+      // The CDN is slow: the app's first read (for the anonymous visitor) waits for the config.
+      server.faults.configcat = { delayMs: 300 }
+      const segment = capturingSegment()
+      function ReadsPromo() {
+        const { value } = useFeatureFlag('promo', false)
+        return <p data-testid="promo">{String(value)}</p>
+      }
+      const sdkKey = configCatSdkKey()
+      const app = (user: { id: string } | undefined) => (
+        <FlagBridgeProvider
+          configcat={{
+            sdkKey,
+            options: { baseUrl: server.baseUrl, logger: createConsoleLogger(LogLevel.Off) },
+          }}
+          segment={{ analytics: segment.analytics }}
+          user={user}
+          tracking={{ sdkEvaluations: true, dedupe: 'page' }}
+        >
+          <ReadsPromo />
+        </FlagBridgeProvider>
+      )
+      const { rerender } = render(app(undefined))
+      // The session check answers before the config: user-1 signs in while the anonymous read waits.
+      await act(() => new Promise((resolve) => setTimeout(resolve, 50)))
+      rerender(app({ id: 'user-1' }))
+      await waitFor(() => expect(segment.tracks().length).toBeGreaterThan(0), { timeout: 3_000 })
+      await settle()
+      // Only what ConfigCat evaluated for user-1 is user-1's exposure.
+      expect(tracked(segment)).toEqual(['configcat promo=true #promo-user-1'])
+      expect(segment.tracks().map((event) => event.userId)).toEqual(['user-1'])
+    } finally {
+      await server.close()
+    }
   })
 })

@@ -28,6 +28,8 @@ interface ConfigCatDetails {
   matchedTargetingRule?: unknown
   matchedPercentageOption?: unknown
   fetchTime?: Date
+  /** The user ConfigCat evaluated for: the one passed to the call, else its default user. */
+  user?: { identifier: string } | undefined
 }
 
 /** The part of a `@configcat/sdk` client (as configcat-react's `useConfigCatClient()` hands it) that FlagBridge uses. */
@@ -59,7 +61,8 @@ export function toConfigCatUser(user: FlagBridgeUser): ConfigCatUser {
 }
 
 const NO_FLAG_DATA = 0
-const SDK_KEY_PART = 22
+/** `22/22`, or `configcat-sdk-1/22/22`: the two parts ConfigCat checks are 22 characters without a slash. */
+const SDK_KEY = /^(configcat-sdk-1\/)?[^/]{22}\/[^/]{22}$/
 
 /**
  * The SDK key check `@configcat/sdk` makes (which throws from `ConfigCatProvider`'s
@@ -74,14 +77,7 @@ export function isValidConfigCatSdkKey(
   if (options?.flagOverrides?.behaviour === 0) return true
   if (options?.baseUrl && sdkKey.startsWith('configcat-proxy/') && sdkKey.length > 'configcat-proxy/'.length)
     return true
-  const parts = sdkKey.split('/')
-  if (parts.length === 2) return parts.every((part) => part.length === SDK_KEY_PART)
-  return (
-    parts.length === 3 &&
-    parts[0] === 'configcat-sdk-1' &&
-    parts[1]!.length === SDK_KEY_PART &&
-    parts[2]!.length === SDK_KEY_PART
-  )
+  return SDK_KEY.test(sdkKey)
 }
 
 /**
@@ -162,8 +158,12 @@ export function createConfigCatVendor(
     if (evaluatingInternally || cacheState() !== NO_FLAG_DATA) return
     fetchFailed(typeof message === 'string' ? message : (exception ?? message))
   }
+  /** The id of the client's default user as FlagBridge set it (`undefined`: anonymous). */
+  let identifiedAs: string | undefined
   const onFlagEvaluated = (details: ConfigCatDetails) => {
-    if (evaluatingInternally || sdkListeners.size === 0) return
+    // An evaluation made for someone else (a User passed to the call, a read still waiting for the
+    // config when the user switched) is not the current user's exposure.
+    if (evaluatingInternally || sdkListeners.size === 0 || details.user?.identifier !== identifiedAs) return
     const evaluation: SdkEvaluation = {
       key: details.key,
       value: details.value as FlagValue,
@@ -263,6 +263,7 @@ export function createConfigCatVendor(
       try {
         if (user) client.setDefaultUser(toConfigCatUser(user))
         else client.clearDefaultUser()
+        identifiedAs = user?.id
       } catch (error) {
         throw toFlagBridgeError('VENDOR_ERROR', 'ConfigCat could not switch users', error)
       }

@@ -143,7 +143,8 @@ export function createDeferredTracker(options: {
       consent = next
       tracker?.setConsent(next)
     },
-    consent: () => (tracker ? tracker.consent() : consent),
+    // The loaded tracker is always told this value (attach, setConsent).
+    consent: () => consent,
     pending: () => (tracker ? tracker.pending() : {}),
     flush: () => tracker?.flush(),
     setOnError(handler) {
