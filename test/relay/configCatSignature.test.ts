@@ -3,7 +3,7 @@ import {
   verifyConfigCatSignature,
   WebhookVerificationError,
 } from '@flagbridge/relay'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { signConfigCat } from './fakes/sign'
 
 // ConfigCat's published test vector.
@@ -77,6 +77,30 @@ describe('ConfigCat webhook signature', () => {
         })
       ).webhookId,
     ).toBe(ID)
+  })
+
+  it('computes one HMAC per signing key, however many signatures a forged header lists', async () => {
+    // Before the signature is checked, anyone can send this: a 64 KB body and a 16 KB header
+    // (Node's limit) of 350 signatures of the right length.
+    const body = new Uint8Array(64 * 1024).fill(120)
+    const forged = Array.from({ length: 350 }, (_, i) => signConfigCat(`guess-${i}`, ID, TS, body)).join(',')
+    const keys = [KEY, 'configcat_whsk_secondary']
+    const sign = vi.spyOn(crypto.subtle, 'sign')
+    const verify = vi.spyOn(crypto.subtle, 'verify')
+    try {
+      const check = (signature: string) =>
+        verificationCode(() =>
+          verifyConfigCatSignature({ headers: headers(signature), body, signingKeys: keys, now: AT_TS }),
+        )
+      expect(await check(forged)).toBe('SIGNATURE_INVALID')
+      expect(sign.mock.calls.length + verify.mock.calls.length).toBe(2)
+      // The real signature after the junk still passes, at the same cost.
+      expect(await check(`${forged},${signConfigCat(KEY, ID, TS, body)}`)).toBeUndefined()
+      expect(sign.mock.calls.length + verify.mock.calls.length).toBe(4)
+    } finally {
+      sign.mockRestore()
+      verify.mockRestore()
+    }
   })
 
   it('reads headers case-insensitively and from a Headers object', async () => {
