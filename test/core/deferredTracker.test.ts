@@ -165,6 +165,27 @@ describe('tracking loaded after mount (createDeferredTracker)', () => {
     expect(calls).toEqual(['identify ada', 'track ada a', 'track ada b'])
   })
 
+  test('signed out, in and out again while loading: each anonymous visitor gets its exposure', async () => {
+    const { destination, calls } = recording()
+    const page = bridgeWithDeferredTracking(destination)
+    page.bridge.connect()
+    await page.bridge.identify(undefined)
+    page.show('a')
+    await page.bridge.identify({ id: 'ada' })
+    // Sign-out: the tools start a new anonymous visitor, who has not been sent `a` yet.
+    await page.bridge.identify(undefined)
+    page.show('a')
+    await page.finishLoading()
+    expect(calls).toEqual([
+      'identify ada',
+      'reset',
+      'track anonymous a',
+      'identify ada',
+      'reset',
+      'track anonymous a',
+    ])
+  })
+
   test("with dedupe 'none' every read made while loading is sent", async () => {
     const { destination, calls } = recording()
     const page = bridgeWithDeferredTracking(destination, 'none')

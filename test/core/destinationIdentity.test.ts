@@ -330,6 +330,74 @@ describe('9. the session ledger is kept per identity', () => {
     expect(sent).toEqual(['segment user-ada x', 'segment user-bob x'])
   })
 
+  test('anonymous → Ada → signed out: the new anonymous visitor (a new anonymousId) gets its own exposures, once', async () => {
+    const session = tabStorage()
+    const segment = loadCapturedSegment()
+    await segment.browser
+    const tracker = createExposureTracker({
+      destinations: [createSegmentDestination(segment.browser)],
+      storage: session,
+    })
+    tracker.identify(undefined)
+    tracker.record(exposure('x', undefined))
+    await settle(segment.captured, 1)
+    tracker.identify(ADA)
+    tracker.record(exposure('x', ADA))
+    await settle(segment.captured, 3)
+    // Sign-out: Segment's reset gives the next visitor a new anonymousId, who has seen nothing yet.
+    tracker.identify(undefined)
+    tracker.record(exposure('x', undefined))
+    await settle(segment.captured, 4)
+    // A reload of that visitor's page: the same anonymousId, already sent.
+    const reloaded = createExposureTracker({
+      destinations: [createSegmentDestination(segment.browser)],
+      storage: session,
+    })
+    reloaded.identify(undefined)
+    reloaded.record(exposure('x', undefined))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const [first, , , last] = segment.captured
+    expect(last?.anonymousId).not.toBe(first!.anonymousId)
+    expect(
+      segment.captured.map((event) => [
+        event.type,
+        event.properties?.feature_flag_key,
+        event.userId ?? null,
+        event.anonymousId,
+      ]),
+    ).toEqual([
+      ['track', 'x', null, first!.anonymousId],
+      ['identify', undefined, 'user-ada', first!.anonymousId],
+      ['track', 'x', 'user-ada', first!.anonymousId],
+      ['track', 'x', null, last?.anonymousId],
+    ])
+  })
+
+  test('a → b → a faster than Segment delivers: each delivery counts for its own user, nothing is sent twice', async () => {
+    const session = tabStorage()
+    const segment = loadCapturedSegment()
+    await segment.browser
+    const tracker = createExposureTracker({
+      destinations: [createSegmentDestination(segment.browser)],
+      storage: session,
+    })
+    tracker.identify(ADA)
+    tracker.record(exposure('x', ADA))
+    tracker.identify(BOB)
+    await settle(segment.captured, 2)
+    tracker.identify(ADA)
+    tracker.record(exposure('x', ADA))
+    await settle(segment.captured, 3)
+    expect(
+      segment.captured.map((event) => [event.type, event.properties?.feature_flag_key, event.userId]),
+    ).toEqual([
+      ['identify', undefined, 'user-ada'],
+      ['track', 'x', 'user-ada'],
+      ['identify', undefined, 'user-bob'],
+      ['identify', undefined, 'user-ada'],
+    ])
+  })
+
   test('two providers in one tab keep each other’s deliveries; a reload sends neither again', async () => {
     const session = tabStorage()
     const sent: string[] = []

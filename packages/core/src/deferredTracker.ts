@@ -129,7 +129,12 @@ export function createDeferredTracker(options: {
     get destinations() {
       return tracker ? tracker.destinations : []
     },
-    identify: (...args) => call((loaded) => loaded.identify(...args)),
+    identify(...args) {
+      // Signed out: the tools start a new anonymous visitor, for whom an earlier anonymous read is new.
+      if (args[0] === undefined)
+        for (const key of waitingKeys) if (key.startsWith('\u0001')) waitingKeys.delete(key)
+      call((loaded) => loaded.identify(...args))
+    },
     user: () => tracker?.user(),
     link: (launchDarklyKey) => call((loaded) => loaded.link(launchDarklyKey)),
     record: (exposure, exposures) =>

@@ -88,24 +88,26 @@ export function createExposureLedger({
     store.setItem(storageKey, JSON.stringify(identities))
   }
 
-  const persist = () => {
-    if (!dirty || !sessionStore || identity === undefined) return
-    dirty = false
+  /** Adds `deliveries` to what `who`'s stored ledger holds. */
+  const write = (store: LedgerStorage, who: string | null, deliveries: Map<string, Set<string>>) => {
     try {
       // Merge: another provider in this tab may have stored deliveries for the same identity.
-      const merged = persisted(sessionStore, identity)
-      for (const [destination, keys] of delivered) {
+      const merged = persisted(store, who)
+      for (const [destination, keys] of deliveries) {
         const union = new Set([...(merged[destination] ?? []), ...keys])
         merged[destination] = [...union].slice(-maxEntries)
       }
-      sessionStore.setItem(
-        keyOf(identity),
-        JSON.stringify({ v: 2, delivered: merged } satisfies PersistedLedger),
-      )
-      remember(sessionStore, keyOf(identity))
+      store.setItem(keyOf(who), JSON.stringify({ v: 2, delivered: merged } satisfies PersistedLedger))
+      remember(store, keyOf(who))
     } catch {
       // Quota exceeded or storage blocked: dedup still works for this page.
     }
+  }
+
+  const persist = () => {
+    if (!dirty || !sessionStore || identity === undefined) return
+    dirty = false
+    write(sessionStore, identity, delivered)
   }
 
   const schedulePersist = batchPerMicrotask(persist)
@@ -138,15 +140,22 @@ export function createExposureLedger({
   return {
     scope,
     maxEntries,
-    /** Starts the ledger for an identity, restoring what this tab already delivered for it. */
-    setIdentity(next: string | null, destinations: readonly string[]) {
-      if (next === identity) return
+    /**
+     * Starts the ledger for an identity, restoring what this tab already delivered for it; `fresh`
+     * (a visitor the tools have just started anew: anonymous after a sign-out) forgets it instead.
+     */
+    setIdentity(next: string | null, destinations: readonly string[], fresh = false) {
+      if (next === identity && !fresh) return
       // What the previous identity delivered in this tick is written under its own key first.
       persist()
       identity = next
       taken = new Map()
       delivered = new Map()
-      load(destinations)
+      if (!fresh) return load(destinations)
+      try {
+        if (sessionStore?.removeItem) sessionStore.removeItem(keyOf(next))
+        else sessionStore?.setItem(keyOf(next), '')
+      } catch {}
     },
     /** Bitmask of the destinations (by index) that took this key. */
     taken(key: string): number {
@@ -174,9 +183,12 @@ export function createExposureLedger({
       if (mask === 0) taken.delete(key)
       else taken.set(key, mask)
     },
-    delivered(key: string, destination: string) {
+    /** `who`: the identity it was sent for, when that is no longer the current one. */
+    delivered(key: string, destination: string, who?: string | null) {
       // Delivered keys are kept only to be persisted.
       if (!sessionStore) return
+      if (who !== undefined && who !== identity)
+        return write(sessionStore, who, new Map([[destination, new Set([key])]]))
       deliveredSet(destination).add(key)
       dirty = true
       schedulePersist()

@@ -42,6 +42,8 @@ interface QueuedCall {
   call: DestinationCall
   /** The identity the call belongs to, so the tool is reconciled with the right one. */
   user: FlagBridgeUser | undefined
+  /** Which of FlagBridge's identities (counted from 0) it was queued under. */
+  identity: number
   key: string | undefined
   entry: EventLogEntry
 }
@@ -100,6 +102,8 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
   let consent = options.consent ?? true
   let user: FlagBridgeUser | undefined
   let identified = false
+  /** Increases with every change of identity. */
+  let identity = 0
   let connected = false
   let onError = options.onError
 
@@ -174,7 +178,10 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     const succeed = () => {
       stats.sent++
       log.update(item.entry, { status: 'sent' })
-      if (item.key) ledger.delivered(item.key, outbox.destination.name)
+      if (!item.key) return
+      if (item.identity === identity) ledger.delivered(item.key, outbox.destination.name)
+      // Sent for an earlier user: kept in their ledger. An earlier anonymous visitor is gone (reset).
+      else if (item.user) ledger.delivered(item.key, outbox.destination.name, item.user.id)
     }
     const fail = (cause: unknown) => {
       stats.failed++
@@ -213,7 +220,7 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
       status: consent ? 'queued' : 'waiting-for-consent',
       error: undefined,
     })
-    outbox.queue.push({ call, user, key, entry })
+    outbox.queue.push({ call, user, identity, key, entry })
     if (outbox.queue.length > maxQueueSize) dropOldestExposure(outbox)
     flush(outbox)
   }
@@ -303,9 +310,12 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
     const wasIdentified = identified
     user = next
     identified = true
-    ledger.setIdentity(next ? next.id : null, names)
+    identity++
+    const reset = wasIdentified && previous !== undefined && previous.id !== next?.id
+    // After a sign-out the tools hold a new anonymous visitor (a new anonymousId), who has seen nothing.
+    ledger.setIdentity(next ? next.id : null, names, reset && !next)
     for (const outbox of outboxes) {
-      if (wasIdentified && previous && previous.id !== next?.id) enqueue(outbox, { kind: 'reset' }, undefined)
+      if (reset) enqueue(outbox, { kind: 'reset' }, undefined)
       if (next && (previous?.id !== next.id || !isSameUser(previous, next)))
         enqueue(outbox, { kind: 'identify', user: next, launchDarklyKey }, undefined)
     }
