@@ -174,6 +174,71 @@ describe('createInProcessQueue', () => {
     expect(queue.size).toBe(0)
   })
 
+  it('bounds the Heap queue by the context keys it holds, not only by pages: a page past 1,000,000 queued keys gets 503', async () => {
+    // A page under the 5 MB cap can hold 250,000 ids (about 10 MB once queued), so 1,000 queued
+    // pages alone could hold gigabytes.
+    const release = ld.hold()
+    const heap = createHandler({ chunkSize: 250_000 })
+    const relay = toRelayHandler(heap)
+    const pageOf = (number: number) =>
+      JSON.stringify({
+        action_type: 'segment.users.sync',
+        data: {
+          segment: { id: 42, name: 'Power users' },
+          sync_info: { page_number: number, total_pages: 5, sync_task_id: 'big' },
+          add: Array.from({ length: 250_000 }, (_, i) => ({ id: `u${number}-${i}` })),
+        },
+      })
+    const answers = []
+    for (let number = 1; number <= 5; number++) answers.push(await relay(signed(pageOf(number))))
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 503])
+    expect(JSON.parse(answers[4]?.body ?? '').error.code).toBe('QUEUE_FULL')
+
+    release()
+    await heap.idle()
+    expect(ld.addsApplied).toBe(1_000_000)
+    // Heap's retry of the refused page, once the queue has room, is taken.
+    expect((await relay(signed(pageOf(5), NOW + 1000))).status).toBe(200)
+    await heap.idle()
+    expect(ld.addsApplied).toBe(1_250_000)
+    expect(errors.map((error) => (error as { code: string }).code)).toEqual(['QUEUE_FULL'])
+  }, 30_000)
+
+  it('gives a job’s weight back once it is done, applied or failed for good, and keeps it while it runs or waits for a retry', async () => {
+    const ran: string[] = []
+    let wake = () => {}
+    let finish = () => {}
+    const queue = createInProcessQueue<{ name: string; keys: number }>(
+      async (job) => {
+        ran.push(job.name)
+        if (job.name === 'broken') throw new Error('broken')
+        if (job.name === 'flaky' && !ran.includes('slow'))
+          throw Object.assign(new Error('busy'), { retry: true })
+        if (job.name === 'slow') await new Promise<void>((resolve) => (finish = resolve))
+      },
+      {
+        weigh: (job) => job.keys,
+        maxWeight: 10,
+        retryable: (error) => (error as { retry?: boolean }).retry === true,
+        sleep: () => new Promise<void>((resolve) => (wake = resolve)),
+      },
+    )
+    await queue.enqueue({ name: 'broken', keys: 4 }) // fails for good
+    await queue.idle()
+    await queue.enqueue({ name: 'done', keys: 4 }) // applied
+    await queue.idle()
+    await queue.enqueue({ name: 'flaky', keys: 6 })
+    await until(() => ran.length === 3, 'the first run of "flaky" to fail')
+    await queue.enqueue({ name: 'slow', keys: 4 }) // 6 waiting for a retry + 4 = 10: fits
+    await until(() => ran.length === 4, '"slow" to run')
+    await expect(queue.enqueue({ name: 'too much', keys: 1 })).rejects.toMatchObject({ code: 'QUEUE_FULL' })
+    finish()
+    wake()
+    await queue.idle()
+    expect(ran).toEqual(['broken', 'done', 'flaky', 'slow', 'flaky'])
+    expect(queue.size).toBe(0)
+  })
+
   it('refuses jobs past maxSize with QUEUE_FULL, which the Heap handler answers with 503', async () => {
     const release = ld.hold()
     const heap = createHandler({ queue: createInProcessQueue(() => new Promise(() => {}), { maxSize: 1 }) })

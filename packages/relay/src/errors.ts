@@ -164,12 +164,15 @@ export class DeliveryInProgressError extends RelayError {
   }
 }
 
-/** The in-process queue holds `maxSize` jobs already. Handlers answer 503 and the sender retries. */
+/**
+ * The in-process queue holds `maxSize` jobs (or `maxWeight`, for the Heap handler `maxQueuedKeys`
+ * context keys) already. Handlers answer 503 and the sender retries.
+ */
 export class QueueFullError extends RelayError {
   override name = 'QueueFullError'
 
-  constructor(maxSize: number) {
-    super('QUEUE_FULL', `The in-process queue holds ${maxSize} jobs already; retry later.`)
+  constructor(limit: number, unit = 'jobs (maxSize)') {
+    super('QUEUE_FULL', `The in-process queue holds ${limit} ${unit} already; retry later.`)
   }
 }
 

@@ -52,6 +52,12 @@ export interface HeapWebhookHandlerOptions {
   queue?: JobQueue<HeapSyncJob>
   /** Runs per page in the in-process queue for retryable failures. Default 3. */
   maxJobAttempts?: number
+  /**
+   * Context keys the in-process queue holds (about 40 bytes each once queued) before a page is
+   * answered 503 (`QUEUE_FULL`, Heap retries). Default 1,000,000; a page into an empty queue is
+   * always taken.
+   */
+  maxQueuedKeys?: number
   /** Time one page may take in the consumer. Default 25 s. */
   jobDeadlineMs?: number
   /**
@@ -141,6 +147,8 @@ export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): He
         },
         {
           onError,
+          weigh: (job) => job.add.length + job.remove.length,
+          maxWeight: positiveNumber(options.maxQueuedKeys, OWNER, 'maxQueuedKeys', 1_000_000),
           ...(options.maxJobAttempts !== undefined ? { maxAttempts: options.maxJobAttempts } : {}),
           ...(options.sleep ? { sleep: options.sleep } : {}),
         },

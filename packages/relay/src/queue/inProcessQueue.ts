@@ -6,6 +6,16 @@ import type { JobQueue } from './jobQueue'
 export interface InProcessQueueOptions<Job> {
   /** Jobs waiting or being retried before `enqueue` refuses with `QueueFullError`. Default 1,000. */
   maxSize?: number
+  /**
+   * How much one job weighs (its memory, in the caller's unit: the Heap handler counts context
+   * keys), for `maxWeight`. Default 1.
+   */
+  weigh?: (job: Job) => number
+  /**
+   * Total weight of the jobs held (waiting, running or being retried) before `enqueue` refuses
+   * with `QueueFullError`; a job is always taken into an empty queue. Default: no limit.
+   */
+  maxWeight?: number
   /** Runs per job, including the first, for errors `retryable` accepts. Default 3. */
   maxAttempts?: number
   /** Which failures are worth another run. Default: unavailable / rate-limited / busy partners and stores. */
@@ -60,7 +70,10 @@ export function createInProcessQueue<Job>(
     options.retryable ?? ((error: unknown) => error instanceof RelayError && RETRYABLE.has(error.code))
   const sleep = options.sleep ?? realSleep
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000
-  const waiting: Array<{ job: Job; attempt: number }> = []
+  const weigh = options.weigh ?? (() => 1)
+  const maxWeight = options.maxWeight ?? Number.POSITIVE_INFINITY
+  const waiting: Array<{ job: Job; attempt: number; weight: number }> = []
+  let held = 0
   let running: Promise<void> | undefined
   let scheduled = 0
   let idleWaiters: Array<() => void> = []
@@ -75,9 +88,10 @@ export function createInProcessQueue<Job>(
 
   const run = async (): Promise<void> => {
     for (let item = waiting.shift(); item; item = waiting.shift()) {
-      const { job, attempt } = item
+      const { job, attempt, weight } = item
       try {
         await consume(job)
+        held -= weight
       } catch (error) {
         // A partner that said how long to wait (429 Retry-After) is not asked again before then.
         const asked = retryAfterMs(error)
@@ -85,10 +99,11 @@ export function createInProcessQueue<Job>(
           scheduled++
           void sleep(Math.max(asked, backoffDelay(attempt))).then(() => {
             scheduled--
-            waiting.push({ job, attempt: attempt + 1 })
+            waiting.push({ job, attempt: attempt + 1, weight })
             start()
           })
         } else {
+          held -= weight
           options.onError?.(error, job)
         }
       }
@@ -108,7 +123,10 @@ export function createInProcessQueue<Job>(
   return {
     async enqueue(job, context) {
       if (size() >= maxSize) throw new QueueFullError(maxSize)
-      waiting.push({ job, attempt: 1 })
+      const weight = weigh(job)
+      if (size() > 0 && held + weight > maxWeight) throw new QueueFullError(maxWeight, 'weight (maxWeight)')
+      held += weight
+      waiting.push({ job, attempt: 1, weight })
       start()
       context?.waitUntil?.(idle())
     },
