@@ -5,6 +5,7 @@ import {
   createFlagBridge,
   createLaunchDarklyVendor,
   type Exposure,
+  type FlagBridgeUser,
   toLaunchDarklyContext,
 } from '@flagbridge/core'
 import { initialize, type LDClient } from 'launchdarkly-js-client-sdk'
@@ -73,8 +74,8 @@ function hold(key: string) {
 }
 
 /** A real client created for user `a` (no bootstrap), still fetching a's flags. */
-function startClientForA() {
-  const client = initialize('env-attribution', toLaunchDarklyContext({ id: 'a' }) as never, {
+function startClientForA(a: FlagBridgeUser = { id: 'a' }) {
+  const client = initialize('env-attribution', toLaunchDarklyContext(a) as never, {
     baseUrl,
     eventsUrl: baseUrl,
     streamUrl: baseUrl,
@@ -89,19 +90,19 @@ function startClientForA() {
 }
 
 /** A real client created for user `a`, with a's flags already in (no bootstrap). */
-async function clientForA() {
-  const client = startClientForA()
+async function clientForA(a?: FlagBridgeUser) {
+  const client = startClientForA(a)
   await client.waitForInitialization(5)
   return client
 }
 
 /** A bridge over the client with a destination that records every exposure it is sent. */
-function bridgeOver(client: LDClient, user: { id: string }) {
+function bridgeOver(client: LDClient, user: FlagBridgeUser, createdFor: FlagBridgeUser = { id: 'a' }) {
   const exposures: Exposure[] = []
   const errors: string[] = []
   const bridge = createFlagBridge({
     vendors: {
-      launchdarkly: createLaunchDarklyVendor(client, { context: toLaunchDarklyContext({ id: 'a' }) }),
+      launchdarkly: createLaunchDarklyVendor(client, { context: toLaunchDarklyContext(createdFor) }),
     },
     destinations: [
       {
@@ -225,6 +226,20 @@ describe('LaunchDarkly: an exposure carries the user the client really evaluated
     await vi.waitFor(() => expect(requested).toEqual(['a', 'b', 'a']))
     await vi.waitFor(() => expect((client.getContext() as { key: string }).key).toBe('a'))
     expect(show()).toMatchObject({ user: 'a', value: 'a-variant', loading: false })
+  })
+
+  test('5. guests marked anonymous (attributes.anonymous) are told apart by their ids: b never gets a’s flags', async () => {
+    const guest = (id: string): FlagBridgeUser => ({ id, attributes: { anonymous: true } })
+    const client = await clientForA(guest('a'))
+    const { bridge, show, sent, ready } = bridgeOver(client, guest('a'), guest('a'))
+    await ready()
+    expect(show()).toMatchObject({ user: 'a', value: 'a-variant', loading: false })
+    void bridge.identify(guest('b'))
+    expect(show()).toMatchObject({ user: 'b', value: '', loading: true })
+    await vi.waitFor(() => expect(show()).toMatchObject({ user: 'b', value: 'b-variant', loading: false }))
+    expect(client.getContext()).toMatchObject({ key: 'b', anonymous: true })
+    expect(requested).toEqual(['a', 'b'])
+    expect(sent()).toEqual(['a a-variant 0', 'b b-variant 1'])
   })
 
   test('identifying the user the client is already on sends no request', async () => {

@@ -22,14 +22,20 @@ export function toLaunchDarklyContext(user: FlagBridgeUser | undefined): LaunchD
 }
 
 /**
- * Whether the client's context (`getContext()`) is the one FlagBridge asked for. An anonymous
- * request matches any anonymous context (LaunchDarkly adds the key it generated); any other
- * is compared attribute by attribute, in any order.
+ * Whether the client's context (`getContext()`) is the one FlagBridge asked for. The anonymous
+ * visitor's request (no key) matches any anonymous context (LaunchDarkly adds the key it
+ * generated); any other, a signed-in user with `attributes.anonymous` included, is compared
+ * attribute by attribute, in any order.
  */
 export function isSameContext(wanted: LaunchDarklyContext, actual: object): boolean {
   const current = actual as Record<string, unknown>
-  if (wanted.anonymous) return current.kind === 'user' && current.anonymous === true
+  if (isAnonymousVisitor(wanted)) return current.kind === 'user' && current.anonymous === true
   return canonicalContext(wanted) === canonicalContext(current)
+}
+
+/** FlagBridge's context for a visitor without a user: anonymous, its key left to LaunchDarkly. */
+export function isAnonymousVisitor(context: LaunchDarklyContext): boolean {
+  return context.anonymous === true && context.key === undefined
 }
 
 /**

@@ -1,6 +1,11 @@
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagValue, VendorEvaluation } from './evaluation'
-import { isSameContext, type LaunchDarklyContext, toLaunchDarklyContext } from './launchDarklyContext'
+import {
+  isAnonymousVisitor,
+  isSameContext,
+  type LaunchDarklyContext,
+  toLaunchDarklyContext,
+} from './launchDarklyContext'
 import { type ContextSwitch, createContextSwitch } from './launchDarklyContextSwitch'
 import {
   createLaunchDarklyInspectors,
@@ -344,5 +349,5 @@ export function createLaunchDarklyVendor(
 
 /** Two requests for the same user: the same context FlagBridge would send. */
 function isSameTarget(a: LaunchDarklyContext, b: LaunchDarklyContext): boolean {
-  return a.anonymous ? b.anonymous === true : isSameContext(a, b)
+  return isAnonymousVisitor(a) ? isAnonymousVisitor(b) : isSameContext(a, b)
 }
