@@ -3,11 +3,13 @@
 // string, and a graceful shutdown on SIGTERM that applies the Heap pages already acknowledged.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
+import { Agent, request } from 'node:http'
 import { fileURLToPath } from 'node:url'
+import { CONFIGCAT_WEBHOOK_BODY_TEMPLATE } from '@flagbridge/relay'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type FakeLaunchDarkly, startFakeLaunchDarkly } from './fakes/fakeLaunchDarkly'
 import { type FakeSegment, startFakeSegment } from './fakes/fakeSegment'
-import { heapHash } from './fakes/sign'
+import { heapHash, signConfigCat } from './fakes/sign'
 import { until } from './fakes/until'
 
 const EXAMPLE = fileURLToPath(new URL('../../packages/relay/examples/server.mjs', import.meta.url))
@@ -71,6 +73,22 @@ const heapPage = JSON.stringify({
   },
 })
 
+/** One request through `agent` (which keeps its connection alive): status and `Connection` header, or the error code. */
+function send(
+  agent: Agent,
+  url: string,
+  init: { method: string; headers?: Record<string, string>; body?: string },
+) {
+  return new Promise<string>((resolve) => {
+    const outgoing = request(url, { method: init.method, headers: init.headers, agent }, (response) => {
+      response.resume()
+      response.on('end', () => resolve(`${response.statusCode} ${response.headers.connection}`))
+    })
+    outgoing.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message))
+    outgoing.end(init.body)
+  })
+}
+
 describe.skipIf(!BUILT)('the README server example', () => {
   it('is the README’s example, verbatim', () => {
     expect(readFileSync(README, 'utf8')).toContain(readFileSync(EXAMPLE, 'utf8').trim())
@@ -111,5 +129,38 @@ describe.skipIf(!BUILT)('the README server example', () => {
     expect(await server.exited).toBe(0)
     expect(ld.calls.map((call) => `${call.method} ${call.status}`)).toEqual(['POST 201', 'POST 204'])
     expect(ld.members('web', 'production', 'heap-8')).toEqual(new Set(['u1']))
+  })
+
+  it('on SIGTERM, closes each kept-alive connection after its next answer, so a sender that keeps sending cannot hold the server open', async () => {
+    const server = start({ ...SECRETS, SEGMENT_HOST: segment.url, LD_BASE_URL: ld.url })
+    await until(() => server.url !== '', 'the server to listen')
+    const body = CONFIGCAT_WEBHOOK_BODY_TEMPLATE.replace(/##(\w+)##/g, (_, name: string) =>
+      name === 'ChangeDetails' ? '[{"settingKey":"f","event":"changed","details":"f: off ➔ on"}]' : name,
+    )
+    const timestamp = Math.floor(Date.now() / 1000)
+    const headers = {
+      'x-configcat-webhook-id': 'id-1',
+      'x-configcat-webhook-timestamp': String(timestamp),
+      'x-configcat-webhook-signature-v1': signConfigCat('signing-key', 'id-1', timestamp, body),
+    }
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    try {
+      // A delivery in flight (Segment asks for a retry after 1 s) when SIGTERM arrives.
+      segment.script.push({ status: 503, headers: { 'retry-after': '1' } })
+      const inFlight = send(agent, `${server.url}/webhooks/configcat`, { method: 'POST', headers, body })
+      await until(() => segment.requests.length === 1, 'the delivery to reach Segment')
+      server.child.kill('SIGTERM')
+      const answers = [await inFlight]
+      // The sender goes on using its kept-alive connection: one more answer, then it must
+      // reconnect, and the closing server takes no new connection.
+      answers.push(await send(agent, `${server.url}/healthz`, { method: 'GET' }))
+      answers.push(await send(agent, `${server.url}/healthz`, { method: 'GET' }))
+      expect(answers).toEqual(['200 keep-alive', '200 close', 'ECONNREFUSED'])
+      expect(await server.exited).toBe(0)
+      expect(segment.requests).toHaveLength(2)
+      expect(segment.acceptedCount).toBe(1)
+    } finally {
+      agent.destroy()
+    }
   })
 })

@@ -53,7 +53,11 @@ const routes = new Map([
   ['/webhooks/heap', toNodeHandler(heap)],
 ])
 
+let closing = false
 const server = createServer((req, res) => {
+  // Once SIGTERM arrived, each answer closes its connection: a sender that keeps its connection
+  // alive would otherwise go on sending here, and the server would never finish closing.
+  if (closing) res.setHeader('connection', 'close')
   // Route on the path alone: `?attempt=2` must not turn a webhook into a 404.
   const path = new URL(req.url ?? '/', 'http://localhost').pathname
   if (req.method === 'GET' && path === '/healthz') {
@@ -73,6 +77,7 @@ server.listen(Number(env.PORT ?? 8080), env.HOST, () => {
 // already acknowledged, then exit. Heap and ConfigCat retry whatever was refused meanwhile.
 process.once('SIGTERM', async () => {
   console.log('[flagbridge] SIGTERM: finishing the work in progress')
+  closing = true
   const closed = new Promise((resolve) => server.close(resolve))
   server.closeIdleConnections()
   await closed
