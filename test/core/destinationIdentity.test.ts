@@ -398,6 +398,60 @@ describe('9. the session ledger is kept per identity', () => {
     ])
   })
 
+  test('a → b → a while Segment is still loading: a’s exposure waits once', async () => {
+    const segment = loadCapturedSegment()
+    const tracker = createExposureTracker({
+      destinations: [createSegmentDestination(segment.browser)],
+      storage: tabStorage(),
+    })
+    tracker.identify(ADA)
+    tracker.record(exposure('x', ADA))
+    tracker.identify(BOB)
+    tracker.identify(ADA)
+    tracker.record(exposure('x', ADA))
+    await settle(segment.captured, 4)
+    expect(
+      segment.captured.map((event) => [event.type, event.properties?.feature_flag_key, event.userId]),
+    ).toEqual([
+      ['identify', undefined, 'user-ada'],
+      ['track', 'x', 'user-ada'],
+      ['identify', undefined, 'user-bob'],
+      ['identify', undefined, 'user-ada'],
+    ])
+  })
+
+  test('a delivery of a’s that fails after the switch to b is sent again when a is back', async () => {
+    const sent: string[] = []
+    const pending: Array<(error: Error) => void> = []
+    const tracker = createExposureTracker({
+      destinations: [
+        {
+          name: 'segment',
+          state: () => ({ status: 'ready' as const }),
+          subscribe: () => () => {},
+          describe: (call) => ({ name: call.kind, payload: undefined }),
+          send: (call) => {
+            if (call.kind !== 'track') return undefined
+            sent.push(`${call.exposure.user?.id} ${call.exposure.key}`)
+            // The first attempt fails once the user has switched; later ones succeed.
+            return sent.length === 1 ? new Promise((_, reject) => pending.push(reject)) : undefined
+          },
+        },
+      ],
+      dedupe: 'page',
+      onError: () => {},
+    })
+    tracker.identify(ADA)
+    tracker.record(exposure('x', ADA))
+    tracker.identify(BOB)
+    pending.shift()!(new Error('400'))
+    await Promise.resolve()
+    tracker.identify(ADA)
+    tracker.record(exposure('x', ADA))
+    tracker.record(exposure('x', ADA))
+    expect(sent).toEqual(['user-ada x', 'user-ada x'])
+  })
+
   test('two providers in one tab keep each other’s deliveries; a reload sends neither again', async () => {
     const session = tabStorage()
     const sent: string[] = []

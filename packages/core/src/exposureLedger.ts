@@ -66,6 +66,12 @@ export function createExposureLedger({
   let identity: string | null | undefined
   /** Deliveries not yet written to storage. */
   let dirty = false
+  /**
+   * What each signed-in user met on this page took, the most recent last (at most `maxIdentities`):
+   * a user back on the same page (a → b → a, a session check dropping the user for a moment) is not
+   * sent again what was sent, or is still waiting to be sent, to them.
+   */
+  const seen = new Map<string, Map<string, number>>()
 
   const keyOf = (who: string | null) => `${storageKey}:${JSON.stringify(who)}`
   const persisted = (store: LedgerStorage, who: string | null): PersistedLedger['delivered'] => {
@@ -141,7 +147,7 @@ export function createExposureLedger({
     scope,
     maxEntries,
     /**
-     * Starts the ledger for an identity, restoring what this tab already delivered for it; `fresh`
+     * Starts the ledger for an identity, restoring what this page took and this tab delivered for it; `fresh`
      * (a visitor the tools have just started anew: anonymous after a sign-out) forgets it instead.
      */
     setIdentity(next: string | null, destinations: readonly string[], fresh = false) {
@@ -149,8 +155,13 @@ export function createExposureLedger({
       // What the previous identity delivered in this tick is written under its own key first.
       persist()
       identity = next
-      taken = new Map()
+      taken = (next !== null && !fresh && seen.get(next)) || new Map()
       delivered = new Map()
+      if (next !== null) {
+        seen.delete(next)
+        seen.set(next, taken)
+        for (const who of seen.keys()) if (seen.size > maxIdentities) seen.delete(who)
+      }
       if (!fresh) return load(destinations)
       try {
         if (sessionStore?.removeItem) sessionStore.removeItem(keyOf(next))
@@ -179,9 +190,11 @@ export function createExposureLedger({
     },
     /** Forgets that a destination took a key (it was dropped or failed), so it may be sent again. */
     release(key: string, destinationIndex: number) {
-      const mask = (taken.get(key) ?? 0) & ~(1 << destinationIndex)
-      if (mask === 0) taken.delete(key)
-      else taken.set(key, mask)
+      // A call that failed after a switch of users is released in its own user's ledger.
+      const owner = [...seen.values()].find((keys) => keys.has(key)) ?? taken
+      const mask = (owner.get(key) ?? 0) & ~(1 << destinationIndex)
+      if (mask === 0) owner.delete(key)
+      else owner.set(key, mask)
     },
     /** `who`: the identity it was sent for, when that is no longer the current one. */
     delivered(key: string, destination: string, who?: string | null) {
