@@ -13,7 +13,7 @@ const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 100)
 // Auth libraries often drop the user for a moment (a token refresh, a session re-check): the
 // same user back on the same page has already seen the flag.
 describe("dedupe 'page': a user who comes back on the same page", () => {
-  it('a → anonymous → a: Segment and Heap receive a’s exposure once', async () => {
+  it('a → anonymous → a: Segment and Heap receive a’s exposure once, and a’s flags are Heap event properties again', async () => {
     const segment = capturingSegment()
     const heap = heapStandIn()
     heap.load()
@@ -48,6 +48,8 @@ describe("dedupe 'page': a user who comes back on the same page", () => {
       { feature_flag_key: 'beta', value: true, variation_id: 'beta-on', flag_provider: 'configcat' },
       { feature_flag_key: 'beta', value: true, variation_id: 'beta-on', flag_provider: 'configcat' },
     ])
+    // a's events carry the flag again: what a's page had as Heap event properties is restored.
+    expect(heap.properties).toEqual({ beta: true })
     expect(
       heap.calls.filter(
         ([name]) => name !== 'track' && name !== 'addEventProperties' && name !== 'removeEventProperty',

@@ -54,6 +54,8 @@ export interface HeapDestinationOptions {
 }
 
 const STORAGE_KEY = 'flagbridge:heap-event-properties'
+/** Signed-in users whose event properties are kept for their return to the page (as the ledger's identities). */
+const MAX_EARLIER_OWNERS = 20
 
 /** What the storage holds: the flags FlagBridge made event properties, and whose they are. */
 interface StoredProperties {
@@ -132,6 +134,11 @@ export function createHeapDestination({
   let askedOnReady: HeapLike | undefined
   /** Whose flags the event properties hold; `undefined` until this page's first call. */
   let owner: string | null | undefined
+  /**
+   * The event properties of signed-in users met earlier on this page: one who comes back is not
+   * sent their exposures again (the ledger), so their flags come back from here.
+   */
+  const earlier = new Map<string, Array<[string, HeapScalar]>>()
 
   const store = () => {
     try {
@@ -187,8 +194,18 @@ export function createHeapDestination({
   const switchOwner = (heap: HeapLike, identity: string | null) => {
     startPage(heap, identity)
     if (owner === identity) return
+    if (owner) {
+      earlier.delete(owner)
+      earlier.set(owner, budget.entries())
+      for (const who of earlier.keys()) if (earlier.size > MAX_EARLIER_OWNERS) earlier.delete(who)
+    }
     owner = identity
     forget(heap)
+    const restored = identity === null ? undefined : earlier.get(identity)
+    if (!restored?.length) return
+    for (const [key, value] of restored) budget.set(key, value)
+    heap.addEventProperties(Object.fromEntries(restored))
+    store()
   }
 
   const check = () => {
