@@ -92,6 +92,19 @@ describe('case 14: ConfigCat retries carry a new webhook id and timestamp', () =
     expect(new Set(ids).size).toBe(1)
   })
 
+  it('a replay of a request already delivered (same id, within the timestamp window) is not sent again, even after another change', async () => {
+    const relay = createRelay()
+    const first = request(change('f: off ➔ on'), 'id-1', NOW_S)
+    expect((await relay(first)).status).toBe(200)
+    expect((await relay(request(change('f: on ➔ off'), 'id-2', NOW_S + 10))).status).toBe(200)
+    // The first request again, byte for byte: captured on the way, or repeated by a proxy.
+    const replay = await relay(first)
+    expect(replay.status).toBe(200)
+    expect(JSON.parse(replay.body)).toMatchObject({ duplicate: true })
+    expect(segment.requests).toHaveLength(2)
+    expect(segment.acceptedCount).toBe(2)
+  })
+
   it('a flag turned on, off and on again is three events, not a retry', async () => {
     const relay = createRelay()
     await relay(request(change('f: off ➔ on'), 'id-1', NOW_S))

@@ -13,6 +13,9 @@ import { createFlagChangedMessageId } from './createFlagChangedEvent'
 // body can: the same change fills the template with the same text. A change back to an earlier
 // state (on, off, on) repeats a body too, but never right after itself, so "the body of the last
 // change sent for this config and environment" tells a retry from a new change.
+// The id still tells one thing: a request seen again with the same id is that very request
+// (captured and replayed within the timestamp window, or repeated by a proxy), even when another
+// change was sent in between; ids of delivered requests are kept for that window.
 
 /** How long the last sent change of a config and environment is remembered. */
 const LAST_CHANGE_TTL_MS = 30 * 24 * 3_600_000
@@ -34,24 +37,34 @@ export interface ChangeDeliveries {
   /**
    * @param scope `configId:environmentId`
    * @param bodyHash SHA-256 of the raw body
+   * @param webhookId `X-ConfigCat-Webhook-ID` (signed): a request delivered before is a replay
    * @throws {DeliveryInProgressError} while another attempt at the same change runs.
    */
-  begin(scope: string, bodyHash: string): Promise<ChangeDeliveryStart>
+  begin(scope: string, bodyHash: string, webhookId: string): Promise<ChangeDeliveryStart>
 }
 
 /**
  * {@link ChangeDeliveries} over a {@link RelayStore}: `configcat:last:<scope>` holds the body hash
  * and messageId of the last change sent; `configcat:sending:<scope>:<hash>` is claimed for
- * `claimTtlMs` while one attempt sends, and expires by itself if that instance dies.
+ * `claimTtlMs` while one attempt sends, and expires by itself if that instance dies;
+ * `configcat:request:<webhook id>` holds the messageId of a delivered request for `replayTtlMs`
+ * (twice the timestamp tolerance: as long as its signature can pass).
  */
-export function createChangeDeliveries(store: RelayStore, claimTtlMs: number): ChangeDeliveries {
+export function createChangeDeliveries(
+  store: RelayStore,
+  claimTtlMs: number,
+  replayTtlMs: number,
+): ChangeDeliveries {
   const lastSent = async (scope: string) => {
     const value = await store.get(`configcat:last:${scope}`)
     const [hash, messageId] = value?.split(' ') ?? []
     return { hash, messageId }
   }
   return {
-    async begin(scope, bodyHash) {
+    async begin(scope, bodyHash, webhookId) {
+      const requestKey = `configcat:request:${webhookId}`
+      const delivered = await store.get(requestKey)
+      if (delivered !== undefined) return { duplicate: true, messageId: delivered }
       const before = await lastSent(scope)
       if (before.hash === bodyHash) return { duplicate: true, messageId: before.messageId }
       const claimKey = `configcat:sending:${scope}:${bodyHash}`
@@ -69,6 +82,7 @@ export function createChangeDeliveries(store: RelayStore, claimTtlMs: number): C
         messageId,
         async commit() {
           await store.set(`configcat:last:${scope}`, `${bodyHash} ${messageId}`, LAST_CHANGE_TTL_MS)
+          await store.set(requestKey, messageId, replayTtlMs)
           await store.delete(claimKey)
         },
         release: () => store.delete(claimKey),

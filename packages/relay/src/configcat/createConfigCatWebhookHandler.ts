@@ -22,7 +22,11 @@ import {
 } from './configCatProductLookup'
 import { createFlagChangedEvent, type FlagChangedIdentity } from './createFlagChangedEvent'
 import { type ConfigCatChange, parseConfigCatWebhook } from './parseConfigCatWebhook'
-import { verifyConfigCatSignature } from './verifyConfigCatSignature'
+import {
+  DEFAULT_TIMESTAMP_TOLERANCE_SECONDS,
+  type VerifiedConfigCatDelivery,
+  verifyConfigCatSignature,
+} from './verifyConfigCatSignature'
 
 /** Options of {@link createConfigCatWebhookHandler}. */
 export interface ConfigCatWebhookHandlerOptions {
@@ -93,7 +97,12 @@ export function createConfigCatWebhookHandler(
   const maxBodyBytes = positiveNumber(options.maxBodyBytes, OWNER, 'maxBodyBytes', 64 * 1024)
   const deadlineMs = positiveNumber(options.deadlineMs, OWNER, 'deadlineMs', 20_000)
   // The claim outlives the attempt it guards by a second; if the instance dies, it frees itself then.
-  const deliveries = createChangeDeliveries(options.store ?? createMemoryRelayStore(), deadlineMs + 1000)
+  const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TIMESTAMP_TOLERANCE_SECONDS
+  const deliveries = createChangeDeliveries(
+    options.store ?? createMemoryRelayStore(),
+    deadlineMs + 1000,
+    2 * toleranceSeconds * 1000,
+  )
   const onError = options.onError ?? ((error: unknown) => console.error(error))
   const inFlight = new Map<string, Promise<Record<string, unknown>>>()
 
@@ -101,16 +110,16 @@ export function createConfigCatWebhookHandler(
     change: ConfigCatChange,
     scope: string,
     bodyHash: string,
-    timestamp: number,
+    delivery: VerifiedConfigCatDelivery,
     budget: RetryBudget,
   ) => {
-    const start = await deliveries.begin(scope, bodyHash)
+    const start = await deliveries.begin(scope, bodyHash, delivery.webhookId)
     if (start.duplicate) return { ok: true, messageId: start.messageId, duplicate: true }
     try {
       const product = await lookUpProduct(change.configId, budget)
       const track = createFlagChangedEvent({
         change,
-        timestamp,
+        timestamp: delivery.timestamp,
         messageId: start.messageId,
         product,
         ...(options.identity ? { identity: options.identity } : {}),
@@ -153,7 +162,7 @@ export function createConfigCatWebhookHandler(
         headers: request.headers,
         body: bytes,
         signingKeys,
-        ...(options.toleranceSeconds !== undefined ? { toleranceSeconds: options.toleranceSeconds } : {}),
+        toleranceSeconds,
         ...(options.now ? { now: options.now } : {}),
       })
       const change = parseConfigCatWebhook(decodeUtf8Body(bytes))
@@ -162,9 +171,7 @@ export function createConfigCatWebhookHandler(
       const key = `${scope}:${bodyHash}`
       let outcome = inFlight.get(key)
       if (!outcome) {
-        outcome = deliver(change, scope, bodyHash, delivery.timestamp, budget).finally(() =>
-          inFlight.delete(key),
-        )
+        outcome = deliver(change, scope, bodyHash, delivery, budget).finally(() => inFlight.delete(key))
         inFlight.set(key, outcome)
       }
       return jsonResponse(200, await outcome)
