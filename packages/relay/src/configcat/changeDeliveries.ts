@@ -13,7 +13,7 @@ import { createFlagChangedMessageId } from './createFlagChangedEvent'
 // body can: the same change fills the template with the same text. A change back to an earlier
 // state (on, off, on) repeats a body too, but never right after itself, so "the body of the last
 // change sent for this config and environment" tells a retry from a new change.
-// The id still tells one thing: a request seen again with the same id is that very request
+// The id still tells one thing: a request seen again with the same id and body is that very request
 // (captured and replayed within the timestamp window, or repeated by a proxy), even when another
 // change was sent in between; ids of delivered requests are kept for that window.
 
@@ -47,7 +47,7 @@ export interface ChangeDeliveries {
  * {@link ChangeDeliveries} over a {@link RelayStore}: `configcat:last:<scope>` holds the body hash
  * and messageId of the last change sent; `configcat:sending:<scope>:<hash>` is claimed for
  * `claimTtlMs` while one attempt sends, and expires by itself if that instance dies;
- * `configcat:request:<webhook id>` holds the messageId of a delivered request for `replayTtlMs`
+ * `configcat:request:<webhook id>:<hash>` holds the messageId of a delivered request for `replayTtlMs`
  * (twice the timestamp tolerance: as long as its signature can pass).
  */
 export function createChangeDeliveries(
@@ -62,7 +62,7 @@ export function createChangeDeliveries(
   }
   return {
     async begin(scope, bodyHash, webhookId) {
-      const requestKey = `configcat:request:${webhookId}`
+      const requestKey = `configcat:request:${webhookId}:${bodyHash}`
       const delivered = await store.get(requestKey)
       if (delivered !== undefined) return { duplicate: true, messageId: delivered }
       const before = await lastSent(scope)
