@@ -137,4 +137,61 @@ describe('LaunchDarkly’s own evaluation events follow the exposure rule: once,
     await waitFor(() => expect(eventBatches.length).toBeGreaterThan(0))
     expect(evaluationCounts()).toEqual({ a: 1, b: 1 })
   })
+
+  it('with a bootstrap the first commit’s flags count too, though the client takes its context in a moment later', async () => {
+    // The flags are served from the first render; their exposures are recorded in the effects of
+    // that commit, which React runs at once here (inside act(), or for a mount a click caused),
+    // while the client just created has not taken its context in: LaunchDarkly drops an
+    // evaluation event without one ("call identify").
+    eventBatches.length = 0
+    let client: LDClient | undefined
+    function Client() {
+      client = useLDClient() ?? client
+      return null
+    }
+    const warnings: unknown[] = []
+    const { unmount } = render(
+      <FlagBridgeProvider
+        launchdarkly={{
+          clientSideID: 'env-events-bootstrap',
+          options: {
+            baseUrl,
+            eventsUrl: baseUrl,
+            streaming: false,
+            fetchGoals: false,
+            diagnosticOptOut: true,
+            flushInterval: 60_000,
+            bootstrap: {
+              a: 'A',
+              b: 'B',
+              $flagsState: {
+                a: { variation: 0, version: 1 },
+                b: { variation: 1, version: 1 },
+              },
+              $valid: true,
+            },
+            logger: { debug() {}, info() {}, warn: (message: unknown) => warnings.push(message), error() {} },
+          },
+        }}
+        user={{ id: 'user-1' }}
+      >
+        <Show flag="a" />
+        <Show flag="b" />
+        <Client />
+      </FlagBridgeProvider>,
+    )
+    expect(screen.getByTestId('a').textContent).toBe('A')
+    await waitFor(() => expect(client).toBeDefined())
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)))
+    await client!.flush()
+    await waitFor(() => expect(eventBatches.length).toBeGreaterThan(0))
+    expect(evaluationCounts()).toEqual({ a: 1, b: 1 })
+    expect(
+      eventBatches
+        .flat()
+        .map((event) => `${event.kind} ${(event as { context?: { key?: string } }).context?.key ?? ''}`),
+    ).toEqual(['identify user-1', 'summary user-1'])
+    expect(warnings).toEqual([])
+    unmount()
+  })
 })

@@ -69,12 +69,12 @@ describe('the LaunchDarkly client starts after the first commit, before its expo
       'mounted a',
       'mounted b',
       'client created',
-      // The exposures of the first commit (useTrackedFlag's effect) reach the client: LaunchDarkly's
-      // own evaluation events…
-      'LaunchDarkly counted a',
       'effect a',
-      'LaunchDarkly counted b',
       'effect b',
+      // The exposures of the first commit (useTrackedFlag's effect) reach the client once it has
+      // taken its context in (a moment after it was created): LaunchDarkly's own evaluation events…
+      'LaunchDarkly counted a',
+      'LaunchDarkly counted b',
     ])
     // …and Segment, for the user LaunchDarkly evaluates for; nothing re-rendered.
     expect(
