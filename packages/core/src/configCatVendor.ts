@@ -206,6 +206,9 @@ export function createConfigCatVendor(
       evaluatingInternally = true
       try {
         // A null default makes ConfigCat serve the setting whatever its type; FlagBridge checks the type itself.
+        // The client's default user is still someone FlagBridge identified (a provider remounted for
+        // the next visitor on a shared client): loading until identify clears it, never their value.
+        if (!user && identifiedAs) return { value: undefined, isDefault: true, loading: true }
         const snapshot = client.snapshot()
         // Before any config arrives, ConfigCat would log an error per evaluation: there is nothing to evaluate yet.
         if (snapshot.cacheState === NO_FLAG_DATA) return notServed()

@@ -1,0 +1,60 @@
+import { FlagBridgeProvider, useTrackedFlag } from '@flagbridge/react'
+import { act, render, screen, waitFor } from '@testing-library/react'
+import { describe, expect, it } from 'vitest'
+import { capturingSegment, configCatOffline, configCatSdkKey } from './fixtures'
+
+const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 100)))
+
+// configcat-react keeps one client per SDK key while a provider uses it: a provider remounted with a
+// new `key` (a common way to reset a tree on sign-out) gets the same client, whose default user
+// FlagBridge set to the previous user.
+describe('ConfigCat: a provider remounted for the next visitor on the same client', () => {
+  it('the anonymous visitor after a sign-out is never shown, or sent, the previous user’s variation', async () => {
+    // Identifier is one of ["ada"] → true (promo-ada), else false (promo-off).
+    const configcat = configCatOffline({
+      promo: {
+        t: 0,
+        v: { b: false },
+        i: 'promo-off',
+        r: [{ c: [{ u: { a: 'Identifier', c: 0, l: ['ada'] } }], s: { v: { b: true }, i: 'promo-ada' } }],
+      },
+    })
+    const segment = capturingSegment()
+    const sdkKey = configCatSdkKey()
+    const renders: string[] = []
+    function Promo() {
+      const { value, loading } = useTrackedFlag('promo', false)
+      renders.push(loading ? 'loading' : String(value))
+      return <p data-testid="promo">{String(value)}</p>
+    }
+    const app = (user: { id: string } | undefined) => (
+      <FlagBridgeProvider
+        key={user?.id ?? 'anonymous'}
+        configcat={{ sdkKey, options: configcat.options }}
+        segment={{ analytics: segment.analytics }}
+        user={user}
+        tracking={{ dedupe: 'page' }}
+      >
+        <Promo />
+      </FlagBridgeProvider>
+    )
+    const { rerender } = render(app({ id: 'ada' }))
+    expect(screen.getByTestId('promo').textContent).toBe('true')
+    await waitFor(() => expect(segment.tracks()).toHaveLength(1))
+    await settle()
+    renders.length = 0
+    // Sign-out: the app remounts the provider for the anonymous visitor.
+    rerender(app(undefined))
+    await settle()
+    expect(screen.getByTestId('promo').textContent).toBe('false')
+    expect(
+      segment.tracks().map((event) => [event.userId ?? 'anonymous', event.properties!.variation_id]),
+    ).toEqual([
+      ['ada', 'promo-ada'],
+      ['anonymous', 'promo-off'],
+    ])
+    // Loading until the new provider has cleared ada as the client's default user (a layout effect,
+    // before the browser paints), then the anonymous visitor's own value.
+    expect(renders).toEqual(['loading', 'false'])
+  })
+})
