@@ -1,7 +1,13 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { FlagBridgeProvider, useFlagBridge, useTrackedFlag } from '@flagbridge/react'
+import {
+  createLaunchDarklyInspectors,
+  FlagBridgeProvider,
+  useFlagBridge,
+  useTrackedFlag,
+} from '@flagbridge/react'
 import { act, render, screen, waitFor } from '@testing-library/react'
+import { initialize } from 'launchdarkly-js-client-sdk'
 import { type LDClient, useLDClient } from 'launchdarkly-react-client-sdk'
 import { Component, type ReactNode, StrictMode, useState } from 'react'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -193,5 +199,59 @@ describe('LaunchDarkly’s own evaluation events follow the exposure rule: once,
     ).toEqual(['identify user-1', 'summary user-1'])
     expect(warnings).toEqual([])
     unmount()
+  })
+
+  it('launchdarkly={{ client, inspectors }}: the app’s own client counts what was shown, once, not every render', async () => {
+    eventBatches.length = 0
+    const launchDarkly = createLaunchDarklyInspectors()
+    const client = initialize(
+      'env-own-client-events',
+      { kind: 'user', key: 'user-1' },
+      {
+        baseUrl,
+        eventsUrl: baseUrl,
+        streaming: false,
+        fetchGoals: false,
+        diagnosticOptOut: true,
+        flushInterval: 60_000,
+        // LDProvider reads allFlags(), which LaunchDarkly would otherwise count for every flag.
+        sendEventsOnlyForVariation: true,
+        inspectors: launchDarkly.inspectors as never,
+        logger: { debug() {}, info() {}, warn() {}, error() {} },
+      },
+    )
+    await client.waitForInitialization(5)
+    const consoleError = console.error
+    console.error = () => {}
+    let api: ReturnType<typeof useFlagBridge> | undefined
+    function Api() {
+      api = useFlagBridge()
+      return null
+    }
+    const { unmount } = render(
+      <StrictMode>
+        <FlagBridgeProvider launchdarkly={{ client, inspectors: launchDarkly }} user={{ id: 'user-1' }}>
+          <Show flag="a" />
+          <Boundary>
+            <ReadsThenFails />
+          </Boundary>
+          <Api />
+        </FlagBridgeProvider>
+      </StrictMode>,
+    )
+    try {
+      await waitFor(() => expect(screen.getByTestId('a').textContent).toBe('A'))
+      await act(async () => {
+        await api!.identify({ id: 'user-1', attributes: { plan: 'pro' } })
+      })
+      await act(() => new Promise((resolve) => setTimeout(resolve, 50)))
+    } finally {
+      console.error = consoleError
+    }
+    await client.flush()
+    await waitFor(() => expect(eventBatches.length).toBeGreaterThan(0))
+    expect(evaluationCounts()).toEqual({ a: 1 })
+    unmount()
+    await client.close()
   })
 })

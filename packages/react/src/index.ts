@@ -36,4 +36,6 @@ export function FlagBridgeProvider(props: FlagBridgeProviderProps) {
   return createElement(FlagBridgeProviderWith, { ...props, bindings })
 }
 
+/** For `launchdarkly={{ client, inspectors }}`: give `.inspectors` to your client's `initialize`. */
+export { createLaunchDarklyInspectors, type LaunchDarklyInspectors } from '@flagbridge/core/engine'
 export * from './shared'

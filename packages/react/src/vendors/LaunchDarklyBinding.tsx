@@ -5,7 +5,7 @@ import {
   toFlagBridgeError,
 } from '@flagbridge/core/engine'
 import { LDProvider } from 'launchdarkly-react-client-sdk'
-import { type ReactNode, useState } from 'react'
+import { type ReactNode, useEffect, useState } from 'react'
 import { useBridge } from '../FlagBridgeContext'
 import { useIsomorphicLayoutEffect } from '../useIsomorphicLayoutEffect'
 import {
@@ -23,6 +23,7 @@ type Started =
   | { entry: undefined; vendor: FlagVendor }
 
 let warnedTimeout = false
+let warnedNoInspectors = false
 
 /** `timeoutMs`, else the deprecated `timeout` in seconds, else 5 s. */
 function timeoutMsOf({ timeoutMs, timeout }: Extract<LaunchDarklyConfig, { clientSideID: string }>) {
@@ -104,9 +105,20 @@ function ClientBinding({
   children?: ReactNode
 }) {
   const [vendor] = useState(() =>
-    createLaunchDarklyVendor(config.client, { bootstrap: config.options?.bootstrap as never }),
+    createLaunchDarklyVendor(config.client, {
+      bootstrap: config.options?.bootstrap as never,
+      flagUsed: config.inspectors,
+    }),
   )
   useRegisterVendor('launchdarkly', vendor)
+  const counted = config.inspectors !== undefined
+  useEffect(() => {
+    if (counted || warnedNoInspectors || process.env.NODE_ENV === 'production') return
+    warnedNoInspectors = true
+    console.warn(
+      '[flagbridge] launchdarkly={{ client }} without inspectors: FlagBridge reads flags with variationDetail(), which LaunchDarkly counts as an evaluation in every render, shown or not. Create the client with createLaunchDarklyInspectors() and pass them: launchdarkly={{ client, inspectors }}.',
+    )
+  }, [counted])
   return (
     <LDProvider clientSideID="" ldClient={config.client as never}>
       {children}

@@ -1,4 +1,8 @@
-import type { LaunchDarklyBootstrap, LaunchDarklyClientLike } from '@flagbridge/core/engine'
+import type {
+  LaunchDarklyBootstrap,
+  LaunchDarklyClientLike,
+  LaunchDarklyInspectors,
+} from '@flagbridge/core/engine'
 
 /**
  * LaunchDarkly's `LDOptions`: a variable typed with it is accepted as it is. The fields FlagBridge
@@ -41,4 +45,14 @@ export type LaunchDarklyConfig =
        */
       timeout?: number
     }
-  | { client: LaunchDarklyClientLike; options?: Pick<LaunchDarklyOptions, 'bootstrap'> }
+  | {
+      client: LaunchDarklyClientLike
+      /**
+       * The {@link createLaunchDarklyInspectors} your client was created with (`inspectors:
+       * launchDarkly.inspectors`): FlagBridge then reads what LaunchDarkly reported, and LaunchDarkly
+       * counts a flag once it was shown. Without them FlagBridge reads with `variationDetail()`,
+       * which LaunchDarkly counts as an evaluation in every render, shown or not.
+       */
+      inspectors?: LaunchDarklyInspectors
+      options?: Pick<LaunchDarklyOptions, 'bootstrap'>
+    }
