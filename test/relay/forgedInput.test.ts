@@ -17,6 +17,7 @@ import { createRedisRelayStore } from '../../packages/relay/src/redis/index'
 import { type FakeSegment, startFakeSegment } from './fakes/fakeSegment'
 import { listen } from './fakes/listen'
 import { heapHash, signConfigCat } from './fakes/sign'
+import { until } from './fakes/until'
 
 const KEY = 'configcat_whsk_test-key'
 const NOW_S = 1_750_000_000
@@ -275,6 +276,46 @@ describe('case 11: each handler caps its own body and answers 413', () => {
     }
   })
 
+  it('Heap: bodies read at once are bounded together (64 MB): the request past it gets 503 before any signature could be checked', async () => {
+    // Anyone can open connections and send 5 MB each, slowly: all of it is buffered before the
+    // signature over it can be checked, so many such requests could exhaust the process.
+    const heap = createHeapWebhookHandler({
+      secret: 'secret',
+      launchDarkly: { accessToken: 't', projectKey: 'p', environmentKey: 'e' },
+      onError: () => {},
+    })
+    const MB = 1024 * 1024
+    const senders = Array.from({ length: 13 }, () => slowBody(5 * MB))
+    const answers: Array<number | undefined> = senders.map(() => undefined)
+    const requests = senders.map((sender, index) =>
+      heap(
+        new Request('https://relay.example/', {
+          method: 'POST',
+          body: sender.stream,
+          duplex: 'half',
+        } as RequestInit),
+      ).then((response) => {
+        answers[index] = response.status
+        return response
+      }),
+    )
+    // Every sender has sent its 5 MB (or was answered) while all 13 bodies are still open.
+    await until(
+      () => senders.every((sender, index) => sender.sent() === 5 * MB || answers[index] !== undefined),
+      'the bodies to be read',
+    )
+    const early = [...answers]
+    for (const sender of senders) sender.finish()
+    const responses = await Promise.all(requests)
+    expect(early).toEqual([...Array(12).fill(undefined), 503])
+    expect(responses.map((response) => response.status)).toEqual([...Array(12).fill(401), 503])
+    expect(await responses[12]?.json()).toMatchObject({ error: { code: 'RELAY_BUSY' } })
+
+    // Answered bodies give their bytes back: the next request is read again.
+    const again = await heap(new Request('https://relay.example/', { method: 'POST', body: 'x' }))
+    expect(again.status).toBe(401)
+  })
+
   it('ConfigCat through the Node adapter: 413, not a signature error', async () => {
     const server = await listen(toNodeHandler(createHandler()))
     try {
@@ -340,3 +381,28 @@ describe('case 12: signatures are checked over the raw bytes, before any decodin
     expect((await post(body.map((value) => (value === 0xe9 ? 0xe8 : value)))).status).toBe(401)
   })
 })
+
+/** A body sent 1 MB at a time as the reader asks for it, left open until `finish()`. */
+function slowBody(bytes: number) {
+  const chunk = new Uint8Array(1024 * 1024).fill(120)
+  let sent = 0
+  let finish = () => {}
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve
+  })
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (sent < bytes) {
+          sent += chunk.length
+          controller.enqueue(chunk.slice())
+          return
+        }
+        await finished
+        controller.close()
+      },
+    },
+    { highWaterMark: 0 },
+  )
+  return { stream, sent: () => sent, finish }
+}

@@ -8,6 +8,7 @@ export type RelayErrorCode =
   | 'TIMESTAMP_STALE'
   | 'PAYLOAD_INVALID'
   | 'PAYLOAD_TOO_LARGE'
+  | 'RELAY_BUSY'
   | 'SEGMENT_REJECTED'
   | 'SEGMENT_UNAVAILABLE'
   | 'CONFIGCAT_API_ERROR'
@@ -73,6 +74,21 @@ export class WebhookPayloadError extends RelayError {
 
   constructor(message: string, options?: { cause?: unknown }) {
     super('PAYLOAD_INVALID', message, options)
+  }
+}
+
+/**
+ * The handler is already reading (or checking) `maxBodyBytesInFlight` bytes of webhook bodies.
+ * Handlers answer 503 without reading the rest; the sender retries.
+ */
+export class RelayBusyError extends RelayError {
+  override name = 'RelayBusyError'
+
+  constructor(limit: number) {
+    super(
+      'RELAY_BUSY',
+      `The handler is reading ${limit} bytes of webhook bodies already (maxBodyBytesInFlight); retry later.`,
+    )
   }
 }
 

@@ -44,6 +44,7 @@ export {
   OutOfOrderSyncError,
   QueueFullError,
   QueueUnavailableError,
+  RelayBusyError,
   RelayConfigurationError,
   RelayError,
   type RelayErrorCode,

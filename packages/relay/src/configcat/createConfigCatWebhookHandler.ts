@@ -1,4 +1,5 @@
 import { positiveNumber, requireObject, requireSecrets, requireText } from '../config/requireOption'
+import { createBodyBytesInFlight } from '../http/bodyBytesInFlight'
 import { errorResponse } from '../http/errorResponse'
 import { jsonResponse } from '../http/jsonResponse'
 import { readBodyBytes } from '../http/readBody'
@@ -49,6 +50,12 @@ export interface ConfigCatWebhookHandlerOptions {
   /** Largest body accepted; larger ones get 413. Default 64 KB (ConfigCat bodies are a few KB). */
   maxBodyBytes?: number
   /**
+   * Bytes of bodies read or being delivered at once, over all requests: a body is read whole
+   * before its signature can be checked, so past this a request gets 503 (`RELAY_BUSY`,
+   * ConfigCat retries). Default 16 MB.
+   */
+  maxBodyBytesInFlight?: number
+  /**
    * Time one webhook may take, product lookup and Segment retries included. Default 20 s: under
    * API Gateway's 29 s integration timeout with room to answer. Lower it on platforms with
    * shorter limits (Vercel's classic 10 s default: 8000).
@@ -96,6 +103,9 @@ export function createConfigCatWebhookHandler(
   const resolveProduct = productResolver(options)
   const maxBodyBytes = positiveNumber(options.maxBodyBytes, OWNER, 'maxBodyBytes', 64 * 1024)
   const deadlineMs = positiveNumber(options.deadlineMs, OWNER, 'deadlineMs', 20_000)
+  const bodies = createBodyBytesInFlight(
+    positiveNumber(options.maxBodyBytesInFlight, OWNER, 'maxBodyBytesInFlight', 16 * 1024 * 1024),
+  )
   // The claim outlives the attempt it guards by a second; if the instance dies, it frees itself then.
   const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TIMESTAMP_TOLERANCE_SECONDS
   const deliveries = createChangeDeliveries(
@@ -156,8 +166,10 @@ export function createConfigCatWebhookHandler(
   const handler: RelayFetchHandler = async (request) => {
     // The whole webhook, from the first byte read, is within deadlineMs.
     const budget = createRetryBudget(deadlineMs)
+    let booked = 0
     try {
-      const bytes = await readBodyBytes(request, maxBodyBytes)
+      const bytes = await readBodyBytes(request, maxBodyBytes, bodies)
+      booked = bytes.length
       const delivery = await verifyConfigCatSignature({
         headers: request.headers,
         body: bytes,
@@ -178,6 +190,8 @@ export function createConfigCatWebhookHandler(
     } catch (error) {
       onError(error)
       return errorResponse(error)
+    } finally {
+      bodies.give(booked)
     }
   }
   return Object.assign(handler, { close: () => segment.close() })

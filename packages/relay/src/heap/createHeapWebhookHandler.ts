@@ -1,5 +1,6 @@
 import { positiveNumber, requireObject, requireSecrets, requireText } from '../config/requireOption'
 import { DeliveryInProgressError, OutOfOrderSyncError, QueueUnavailableError, RelayError } from '../errors'
+import { createBodyBytesInFlight } from '../http/bodyBytesInFlight'
 import { errorResponse } from '../http/errorResponse'
 import { jsonResponse } from '../http/jsonResponse'
 import { readBodyBytes } from '../http/readBody'
@@ -67,6 +68,12 @@ export interface HeapWebhookHandlerOptions {
   claimTtlMs?: number
   /** Largest body accepted; larger ones get 413. Default 5 MB (a page of 10,000 ids is ~300 KB). */
   maxBodyBytes?: number
+  /**
+   * Bytes of bodies read or checked at once, over all requests: a body is read whole before its
+   * signature can be checked, so past this a request gets 503 (`RELAY_BUSY`, Heap retries).
+   * Default 64 MB.
+   */
+  maxBodyBytesInFlight?: number
   /** Accepted clock skew for the `Heap-Hash` timestamp. Default 300 s. */
   toleranceSeconds?: number
   /** Every error: refused webhooks, pages that failed for good, skipped out-of-order pages. Default `console.error`. */
@@ -124,6 +131,9 @@ export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): He
   const secrets = requireSecrets(options.secret, OWNER, 'secret', 'HEAP_WEBHOOK_SECRET')
   const maxBodyBytes = positiveNumber(options.maxBodyBytes, OWNER, 'maxBodyBytes', 5 * 1024 * 1024)
   const claimTtlMs = positiveNumber(options.claimTtlMs, OWNER, 'claimTtlMs', 10_000)
+  const bodies = createBodyBytesInFlight(
+    positiveNumber(options.maxBodyBytesInFlight, OWNER, 'maxBodyBytesInFlight', 64 * 1024 * 1024),
+  )
   const store = options.store ?? createMemoryRelayStore()
   const onError = options.onError ?? ((error: unknown) => console.error(error))
   const toKey = options.segmentKey ?? heapSegmentKey
@@ -156,8 +166,10 @@ export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): He
   const queue = options.queue ?? (inProcess as JobQueue<HeapSyncJob>)
 
   const handler: RelayFetchHandler = async (request, context) => {
+    let booked = 0
     try {
-      const bytes = await readBodyBytes(request, maxBodyBytes)
+      const bytes = await readBodyBytes(request, maxBodyBytes, bodies)
+      booked = bytes.length
       const { timestampMs } = await verifyHeapSignature({
         headers: request.headers,
         body: bytes,
@@ -203,6 +215,8 @@ export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): He
     } catch (error) {
       onError(error)
       return errorResponse(error)
+    } finally {
+      bodies.give(booked)
     }
   }
   return Object.assign(handler, { idle: () => inProcess?.idle() ?? Promise.resolve(), consume })

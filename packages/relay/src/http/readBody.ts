@@ -1,12 +1,20 @@
-import { WebhookPayloadTooLargeError } from '../errors'
+import { RelayBusyError, WebhookPayloadTooLargeError } from '../errors'
+import type { BodyBytesInFlight } from './bodyBytesInFlight'
 
 /**
  * Reads a request body as raw bytes, refusing more than `maxBytes`: a `Content-Length` over
  * the cap is refused before reading, and a streamed body is cancelled as soon as it passes it.
+ * With `inFlight`, every byte read is booked there; the caller gives `body.length` back once done
+ * with the body (on a throw, nothing stays booked).
  *
  * @throws {WebhookPayloadTooLargeError} over the cap (handlers answer 413).
+ * @throws {RelayBusyError} when `inFlight` is full (handlers answer 503).
  */
-export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function readBodyBytes(
+  request: Request,
+  maxBytes: number,
+  inFlight?: BodyBytesInFlight,
+): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get('content-length'))
   if (Number.isFinite(declared) && declared > maxBytes) throw new WebhookPayloadTooLargeError(maxBytes)
   if (!request.body) return new Uint8Array(0)
@@ -14,15 +22,19 @@ export async function readBodyBytes(request: Request, maxBytes: number): Promise
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
   let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {})
-      throw new WebhookPayloadTooLargeError(maxBytes)
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      if (size + value.byteLength > maxBytes) throw new WebhookPayloadTooLargeError(maxBytes)
+      if (inFlight && !inFlight.take(value.byteLength)) throw new RelayBusyError(inFlight.limit)
+      size += value.byteLength
+      chunks.push(value)
     }
-    chunks.push(value)
+  } catch (error) {
+    inFlight?.give(size)
+    await reader.cancel().catch(() => {})
+    throw error
   }
   const body = new Uint8Array(size)
   let offset = 0
