@@ -58,3 +58,43 @@ describe('ConfigCat: a provider remounted for the next visitor on the same clien
     expect(renders).toEqual(['loading', 'false'])
   })
 })
+
+describe('ConfigCat: the client’s default user is FlagBridge’s `user`', () => {
+  it('a defaultUser in the options never serves the anonymous visitor another user’s values: `user` is the only user', async () => {
+    const configcat = configCatOffline({
+      promo: {
+        t: 0,
+        v: { b: false },
+        i: 'promo-off',
+        r: [{ c: [{ u: { a: 'Identifier', c: 0, l: ['ada'] } }], s: { v: { b: true }, i: 'promo-ada' } }],
+      },
+    })
+    const segment = capturingSegment()
+    const renders: string[] = []
+    function Promo() {
+      const { value, loading } = useTrackedFlag('promo', false)
+      renders.push(loading ? 'loading' : String(value))
+      return <p data-testid="promo">{String(value)}</p>
+    }
+    render(
+      <FlagBridgeProvider
+        configcat={{
+          sdkKey: configCatSdkKey(),
+          options: { ...configcat.options, defaultUser: { identifier: 'ada' } },
+        }}
+        segment={{ analytics: segment.analytics }}
+        user={undefined}
+        tracking={{ dedupe: 'page' }}
+      >
+        <Promo />
+      </FlagBridgeProvider>,
+    )
+    await waitFor(() => expect(segment.tracks().length).toBeGreaterThan(0))
+    await settle()
+    expect(screen.getByTestId('promo').textContent).toBe('false')
+    expect(renders).toEqual(['false'])
+    expect(
+      segment.tracks().map((event) => [event.userId ?? 'anonymous', event.properties!.variation_id]),
+    ).toEqual([['anonymous', 'promo-off']])
+  })
+})

@@ -9,7 +9,7 @@ import {
 import { ConfigCatProvider, useConfigCatClient } from 'configcat-react'
 import type { ReactNode } from 'react'
 import { createConfigCatBootstrapCache } from './configCatBootstrapCache'
-import type { ConfigCatConfig } from './configCatConfig'
+import type { ConfigCatConfig, ConfigCatOptions } from './configCatConfig'
 import { UnavailableVendorBinding } from './UnavailableVendorBinding'
 import { useRegisterVendor } from './useRegisterVendor'
 
@@ -43,12 +43,15 @@ function ProvidedClientVendor({ bootstrap }: { bootstrap: ConfigCatBootstrap | u
 
 /**
  * The options `ConfigCatProvider` creates its client with (it reads them once, when it creates
- * the client): a bootstrap's config becomes the client's cache, so it has flags at once.
+ * the client): a bootstrap's config becomes the client's cache, so it has flags at once. A
+ * `defaultUser` is left out: FlagBridge's `user` is the client's default user, and another one
+ * would serve an anonymous visitor that user's values until FlagBridge clears it.
  */
 function clientOptions(config: Extract<ConfigCatConfig, { sdkKey: string }>) {
   const serialized = config.bootstrap?.config
-  if (typeof serialized !== 'string') return config.options
-  return { ...config.options, cache: createConfigCatBootstrapCache(serialized) }
+  const options: ConfigCatOptions = { ...config.options, defaultUser: undefined }
+  if (typeof serialized === 'string') options.cache = createConfigCatBootstrapCache(serialized)
+  return options
 }
 
 /**
