@@ -127,6 +127,8 @@ export function createContextSwitch(
   return {
     /** The context of the latest request, if any. */
     wanted: () => wanted,
+    /** Resolves once the client's start is over (at once if it is). */
+    started: () => starting ?? Promise.resolve(),
     /** What the client evaluates for now. */
     current,
     /** Reads the client's context again next time (it may have changed). */

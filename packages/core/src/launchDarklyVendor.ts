@@ -282,25 +282,15 @@ export function createLaunchDarklyVendor(
       // LaunchDarkly's own evaluation (and experiment) event, once the flag was shown.
       if (!client || !inspectors) return
       const from = client
-      const count = () => {
+      const shownFor = contexts!.wanted() ?? options.context
+      // A client just created takes its context in a moment later (bootstrapped flags are shown
+      // before), and LaunchDarkly drops an evaluation event without one: counted once it started.
+      void contexts!.started().then(() => {
+        if (shownFor && !contexts!.isOn(shownFor)) return
         try {
           flagUsed.mute(() => from.variationDetail(key, defaultValue))
         } catch {}
-      }
-      // A client just created takes its context in a moment later (bootstrapped flags are shown
-      // before), and LaunchDarkly drops an evaluation event without one: counted once it has it.
-      let context: object | null | undefined
-      try {
-        context = from.getContext?.()
-      } catch {}
-      if (context || !from.getContext || !from.waitUntilReady) return count()
-      const shownFor = contexts?.wanted() ?? options.context
-      from.waitUntilReady().then(
-        () => {
-          if (!shownFor || contexts?.isOn(shownFor)) count()
-        },
-        () => {},
-      )
+      })
     },
     keys() {
       try {
