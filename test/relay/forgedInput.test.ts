@@ -311,7 +311,7 @@ describe('case 11: each handler caps its own body and answers 413', () => {
     expect(responses.map((response) => response.status)).toEqual([...Array(12).fill(401), 503])
     expect(await responses[12]?.json()).toMatchObject({ error: { code: 'RELAY_BUSY' } })
 
-    // Answered bodies give their bytes back: the next request is read again.
+    // Bodies read to the end give their bytes back: the next request is read again.
     const again = await heap(new Request('https://relay.example/', { method: 'POST', body: 'x' }))
     expect(again.status).toBe(401)
   })

@@ -78,7 +78,7 @@ export class WebhookPayloadError extends RelayError {
 }
 
 /**
- * The handler is already reading (or checking) `maxBodyBytesInFlight` bytes of webhook bodies.
+ * The handler is already reading `maxBodyBytesInFlight` bytes of webhook bodies.
  * Handlers answer 503 without reading the rest; the sender retries.
  */
 export class RelayBusyError extends RelayError {

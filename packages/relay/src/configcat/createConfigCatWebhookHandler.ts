@@ -50,9 +50,9 @@ export interface ConfigCatWebhookHandlerOptions {
   /** Largest body accepted; larger ones get 413. Default 64 KB (ConfigCat bodies are a few KB). */
   maxBodyBytes?: number
   /**
-   * Bytes of bodies read or being delivered at once, over all requests: a body is read whole
-   * before its signature can be checked, so past this a request gets 503 (`RELAY_BUSY`,
-   * ConfigCat retries). Default 16 MB.
+   * Bytes of bodies being read at once, over all requests: a body is read whole before its
+   * signature can be checked, so past this a request gets 503 (`RELAY_BUSY`, ConfigCat
+   * retries). Default 16 MB.
    */
   maxBodyBytesInFlight?: number
   /**
@@ -166,10 +166,8 @@ export function createConfigCatWebhookHandler(
   const handler: RelayFetchHandler = async (request) => {
     // The whole webhook, from the first byte read, is within deadlineMs.
     const budget = createRetryBudget(deadlineMs)
-    let booked = 0
     try {
       const bytes = await readBodyBytes(request, maxBodyBytes, bodies)
-      booked = bytes.length
       const delivery = await verifyConfigCatSignature({
         headers: request.headers,
         body: bytes,
@@ -190,8 +188,6 @@ export function createConfigCatWebhookHandler(
     } catch (error) {
       onError(error)
       return errorResponse(error)
-    } finally {
-      bodies.give(booked)
     }
   }
   return Object.assign(handler, { close: () => segment.close() })

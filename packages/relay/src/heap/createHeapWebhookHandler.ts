@@ -69,7 +69,7 @@ export interface HeapWebhookHandlerOptions {
   /** Largest body accepted; larger ones get 413. Default 5 MB (a page of 10,000 ids is ~300 KB). */
   maxBodyBytes?: number
   /**
-   * Bytes of bodies read or checked at once, over all requests: a body is read whole before its
+   * Bytes of bodies being read at once, over all requests: a body is read whole before its
    * signature can be checked, so past this a request gets 503 (`RELAY_BUSY`, Heap retries).
    * Default 64 MB.
    */
@@ -166,10 +166,8 @@ export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): He
   const queue = options.queue ?? (inProcess as JobQueue<HeapSyncJob>)
 
   const handler: RelayFetchHandler = async (request, context) => {
-    let booked = 0
     try {
       const bytes = await readBodyBytes(request, maxBodyBytes, bodies)
-      booked = bytes.length
       const { timestampMs } = await verifyHeapSignature({
         headers: request.headers,
         body: bytes,
@@ -215,8 +213,6 @@ export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): He
     } catch (error) {
       onError(error)
       return errorResponse(error)
-    } finally {
-      bodies.give(booked)
     }
   }
   return Object.assign(handler, { idle: () => inProcess?.idle() ?? Promise.resolve(), consume })

@@ -1,5 +1,5 @@
 /**
- * The bytes of webhook bodies one handler is reading or checking at once. A body is read whole
+ * The bytes of webhook bodies one handler is reading at once. A body is read whole
  * before its signature can be checked, so without a bound anyone could make the process buffer
  * as many bodies as connections they open.
  */
@@ -17,8 +17,7 @@ export interface BodyBytesInFlight {
  *
  * @example
  * const inFlight = createBodyBytesInFlight(64 * 1024 * 1024)
- * const bytes = await readBodyBytes(request, maxBodyBytes, inFlight)
- * try { ... } finally { inFlight.give(bytes.length) }
+ * const bytes = await readBodyBytes(request, maxBodyBytes, inFlight) // booked while it reads
  */
 export function createBodyBytesInFlight(limit: number): BodyBytesInFlight {
   let booked = 0

@@ -4,8 +4,10 @@ import type { BodyBytesInFlight } from './bodyBytesInFlight'
 /**
  * Reads a request body as raw bytes, refusing more than `maxBytes`: a `Content-Length` over
  * the cap is refused before reading, and a streamed body is cancelled as soon as it passes it.
- * With `inFlight`, every byte read is booked there; the caller gives `body.length` back once done
- * with the body (on a throw, nothing stays booked).
+ * With `inFlight`, the bytes are booked there while they are being read, and given back once the
+ * body is read (or refused): that is the time anyone can make the process hold bytes, before a
+ * signature can be checked. Nothing stays booked after the call, so a request the runtime drops
+ * later (a Worker whose client went away) cannot keep any.
  *
  * @throws {WebhookPayloadTooLargeError} over the cap (handlers answer 413).
  * @throws {RelayBusyError} when `inFlight` is full (handlers answer 503).
@@ -32,9 +34,10 @@ export async function readBodyBytes(
       chunks.push(value)
     }
   } catch (error) {
-    inFlight?.give(size)
     await reader.cancel().catch(() => {})
     throw error
+  } finally {
+    inFlight?.give(size)
   }
   const body = new Uint8Array(size)
   let offset = 0
