@@ -373,6 +373,34 @@ describe('9. the session ledger is kept per identity', () => {
     ])
   })
 
+  test('anonymous, then Ada signs in on a later page and out off the page: the next anonymous visitor gets its exposures', async () => {
+    const session = tabStorage()
+    const onPage = (segment: ReturnType<typeof loadCapturedSegment>) =>
+      createExposureTracker({ destinations: [createSegmentDestination(segment.browser)], storage: session })
+    // Page 1: an anonymous visitor is sent `x`.
+    const first = loadCapturedSegment()
+    const page1 = onPage(first)
+    page1.identify(undefined)
+    page1.record(exposure('x', undefined))
+    await settle(first.captured, 1)
+    // Page 2: Ada signed in.
+    const second = loadCapturedSegment()
+    const page2 = onPage(second)
+    page2.identify(ADA)
+    page2.record(exposure('x', ADA))
+    await settle(second.captured, 2)
+    // Page 3: her session ended on the server; Segment, still holding Ada, is reset: a new visitor.
+    const third = loadCapturedSegment()
+    const page3 = onPage(third)
+    page3.identify(undefined)
+    page3.record(exposure('x', undefined))
+    await settle(third.captured, 1)
+    expect(
+      third.captured.map((event) => [event.type, event.properties?.feature_flag_key, event.userId]),
+    ).toEqual([['track', 'x', undefined]])
+    expect(third.captured[0]!.anonymousId).not.toBe(first.captured[0]!.anonymousId)
+  })
+
   test('a → b → a faster than Segment delivers: each delivery counts for its own user, nothing is sent twice', async () => {
     const session = tabStorage()
     const segment = loadCapturedSegment()

@@ -147,8 +147,8 @@ export function createExposureLedger({
     scope,
     maxEntries,
     /**
-     * Starts the ledger for an identity, restoring what this page took and this tab delivered for it; `fresh`
-     * (a visitor the tools have just started anew: anonymous after a sign-out) forgets it instead.
+     * Starts the ledger for an identity, restoring what this page took and this tab delivered for it;
+     * `fresh` (anonymous after a sign-out: a visitor the tools have just started anew) forgets it.
      */
     setIdentity(next: string | null, destinations: readonly string[], fresh = false) {
       if (next === identity && !fresh) return
@@ -162,11 +162,14 @@ export function createExposureLedger({
         seen.set(next, taken)
         for (const who of seen.keys()) if (seen.size > maxIdentities) seen.delete(who)
       }
-      if (!fresh) return load(destinations)
-      try {
-        if (sessionStore?.removeItem) sessionStore.removeItem(keyOf(next))
-        else sessionStore?.setItem(keyOf(next), '')
-      } catch {}
+      // A sign-in ends the anonymous visitor: the next one (after a sign-out, here or on the server,
+      // both of which reset the tools) is a new visitor, who has been sent nothing yet.
+      if (next !== null || fresh)
+        try {
+          if (sessionStore?.removeItem) sessionStore.removeItem(keyOf(null))
+          else sessionStore?.setItem(keyOf(null), '')
+        } catch {}
+      load(destinations)
     },
     /** Bitmask of the destinations (by index) that took this key. */
     taken(key: string): number {
