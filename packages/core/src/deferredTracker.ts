@@ -130,9 +130,9 @@ export function createDeferredTracker(options: {
       return tracker ? tracker.destinations : []
     },
     identify(...args) {
-      // Signed out: the tools start a new anonymous visitor, for whom an earlier anonymous read is new.
-      if (args[0] === undefined)
-        for (const key of waitingKeys) if (key.startsWith('\u0001')) waitingKeys.delete(key)
+      // Signed out: the tools start a new anonymous visitor, for whom an earlier anonymous read is new
+      // (a signed-in user's read waiting twice is deduplicated by the tracker's ledger).
+      if (!args[0]) waitingKeys.clear()
       call((loaded) => loaded.identify(...args))
     },
     user: () => tracker?.user(),

@@ -40,15 +40,13 @@ export function createContextSwitch(
   let waiters: Array<{ resolve: () => void; reject: (error: FlagBridgeError) => void }> = []
   /** The client's start while it is under way (failed or not, it must be over before an identify). */
   let starting: Promise<void> | undefined
-  try {
-    const ready = client.waitUntilReady?.()
-    if (ready) {
-      const over = () => {
-        starting = undefined
-      }
-      starting = Promise.resolve(ready).then(over, over)
-    }
-  } catch {}
+  const over = () => {
+    starting = undefined
+  }
+  if (client.waitUntilReady)
+    starting = Promise.resolve()
+      .then(() => client.waitUntilReady!())
+      .then(over, over)
 
   // getContext() returns a fresh copy each time: read once per task (a render compares it for
   // every flag), and again after anything that may have changed it.

@@ -325,15 +325,12 @@ export function createLaunchDarklyVendor(
         if (listeners.size === 0) stop()
       }
     },
-    subscribeToSdkEvaluations(listener) {
-      return flagUsed.subscribe((evaluation, context) => {
+    subscribeToSdkEvaluations: (listener) =>
+      flagUsed.subscribe((evaluation, context) => {
         // Made for a context FlagBridge is moving away from (an identify under way): not the user's.
         const target = contexts?.wanted() ?? options.context
-        const actual = context ?? contexts?.current()
-        if (target && actual && !isSameContext(target, actual)) return
-        listener(evaluation)
-      })
-    },
+        if (!target || !context || isSameContext(target, context)) listener(evaluation)
+      }),
     identify(user) {
       if (!contexts) return Promise.resolve()
       return contexts.switchTo(toLaunchDarklyContext(user))

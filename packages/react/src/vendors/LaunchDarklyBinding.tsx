@@ -5,7 +5,7 @@ import {
   toFlagBridgeError,
 } from '@flagbridge/core/engine'
 import { LDProvider } from 'launchdarkly-react-client-sdk'
-import { type ReactNode, useEffect, useState } from 'react'
+import { type ReactNode, useState } from 'react'
 import { useBridge } from '../FlagBridgeContext'
 import { useIsomorphicLayoutEffect } from '../useIsomorphicLayoutEffect'
 import {
@@ -111,14 +111,13 @@ function ClientBinding({
     }),
   )
   useRegisterVendor('launchdarkly', vendor)
-  const counted = config.inspectors !== undefined
-  useEffect(() => {
-    if (counted || warnedNoInspectors || process.env.NODE_ENV === 'production') return
+  // Once per page, in development only (nothing of it is left in production builds).
+  if (process.env.NODE_ENV !== 'production' && !config.inspectors && !warnedNoInspectors) {
     warnedNoInspectors = true
     console.warn(
       '[flagbridge] launchdarkly={{ client }} without inspectors: FlagBridge reads flags with variationDetail(), which LaunchDarkly counts as an evaluation in every render, shown or not. Create the client with createLaunchDarklyInspectors() and pass them: launchdarkly={{ client, inspectors }}.',
     )
-  }, [counted])
+  }
   return (
     <LDProvider clientSideID="" ldClient={config.client as never}>
       {children}
