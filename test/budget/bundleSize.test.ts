@@ -80,18 +80,26 @@ const over = (result: Measured) =>
 // +0.07 kB critical (+0.05 kB /launchdarkly), +0.05 kB core: mount speed, issue 16 — the LaunchDarkly
 // client starts once the children have mounted (the vendor serves the bootstrap until `start(client)`;
 // the shared entries create their client then).
+// +0.17 kB critical (+0.03 /configcat, +0.14 /launchdarkly), +0.43 kB everything, +0.40 kB core: the
+// attribution bug hunt's fixes, correctness before bytes (each with a test that failed without it) —
+// a LaunchDarkly user switch waits for the client's start, the app's own SDK evaluations are relayed
+// only for the user the SDK evaluated for (both vendors), guests marked anonymous are told apart,
+// LaunchDarkly counts the first screen once its client has a context, `{ client, inspectors }`,
+// ConfigCat's shared client still on the previous user reads as loading, the ledger per user met on
+// the page and a new anonymous visitor after sign-out, Heap event properties back with their user,
+// consent withdrawn while the tracking chunk loads.
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 13_810, total: 19_840 },
-  '@flagbridge/react/configcat': { critical: 11_040, total: 17_130 },
-  '@flagbridge/react/launchdarkly': { critical: 12_590, total: 18_620 },
+  '@flagbridge/react': { critical: 13_980, total: 20_280 },
+  '@flagbridge/react/configcat': { critical: 11_070, total: 17_370 },
+  '@flagbridge/react/launchdarkly': { critical: 12_730, total: 19_030 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 14_940
+const CORE_CEILING = 15_350
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {
