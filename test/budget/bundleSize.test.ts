@@ -88,18 +88,20 @@ const over = (result: Measured) =>
 // ConfigCat's shared client still on the previous user reads as loading, the ledger per user met on
 // the page and a new anonymous visitor after sign-out, Heap event properties back with their user,
 // consent withdrawn while the tracking chunk loads.
+// +0.11 kB everything, +0.12 kB core: consent withdrawn after Heap loaded takes FlagBridge's flags off
+// Heap's event properties (heap.js keeps sending the app's events) and puts them back when it returns.
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 13_980, total: 20_280 },
-  '@flagbridge/react/configcat': { critical: 11_070, total: 17_370 },
-  '@flagbridge/react/launchdarkly': { critical: 12_730, total: 19_030 },
+  '@flagbridge/react': { critical: 13_980, total: 20_380 },
+  '@flagbridge/react/configcat': { critical: 11_070, total: 17_470 },
+  '@flagbridge/react/launchdarkly': { critical: 12_730, total: 19_140 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 15_350
+const CORE_CEILING = 15_460
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

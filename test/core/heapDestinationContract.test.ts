@@ -522,3 +522,78 @@ describe('waiting for heap.js', () => {
     expect(destination.identity!()).toBeUndefined()
   })
 })
+
+describe('consent withdrawn after Heap was loaded', () => {
+  const withFlags = () => {
+    const heap = loadedHeap()
+    const tracker = createExposureTracker({ destinations: [createHeapDestination()], dedupe: 'page' })
+    tracker.identify(ADA)
+    tracker.record(exposure('a', ADA))
+    tracker.record(exposure('b', ADA, 'blue'))
+    expect(heap.eventProperties).toEqual({ a: true, b: 'blue' })
+    heap.calls.length = 0
+    return { heap, tracker }
+  }
+
+  test('the flags come off Heap’s events while withdrawn (heap.js keeps running for the app) and back once given', () => {
+    const { heap, tracker } = withFlags()
+    tracker.setConsent(false)
+    expect(calls(heap.calls)).toEqual([
+      ['removeEventProperty', 'a'],
+      ['removeEventProperty', 'b'],
+    ])
+    expect(heap.eventProperties).toEqual({})
+    // Nothing reaches Heap while withdrawn.
+    tracker.record(exposure('c', ADA))
+    tracker.setConsent(false)
+    expect(calls(heap.calls)).toHaveLength(2)
+    heap.calls.length = 0
+    tracker.setConsent(true)
+    expect(calls(heap.calls)).toEqual([
+      ['addEventProperties', { a: true, b: 'blue' }],
+      ['track', 'Feature Flag Evaluated', expect.objectContaining({ feature_flag_key: 'c' })],
+      ['addEventProperties', { c: true }],
+    ])
+    expect(heap.eventProperties).toEqual({ a: true, b: 'blue', c: true })
+  })
+
+  test('withdrawn, then reloaded: the next page with consent puts the same visitor’s flags back before its first call', () => {
+    const { tracker } = withFlags()
+    tracker.setConsent(false)
+    expect(JSON.parse(localStorage.getItem(STORED)!)).toEqual({
+      identity: 'user-ada',
+      properties: [
+        ['a', true],
+        ['b', 'blue'],
+      ],
+      removed: true,
+    })
+    // Reload: Heap's cookie holds the identity, not the flags (taken off).
+    const reloaded = loadedHeap()
+    ;(globalThis as unknown as { heap: HeapLike }).heap.identify('user-ada')
+    reloaded.calls.length = 0
+    const next = createExposureTracker({ destinations: [createHeapDestination()], dedupe: 'page' })
+    next.identify(ADA)
+    expect(calls(reloaded.calls)).toEqual([
+      ['addEventProperties', { a: true, b: 'blue' }],
+      ['identify', 'user-ada'],
+    ])
+    expect(JSON.parse(localStorage.getItem(STORED)!)).toEqual({
+      identity: 'user-ada',
+      properties: [
+        ['a', true],
+        ['b', 'blue'],
+      ],
+    })
+  })
+
+  test('with no flags on Heap’s events, withdrawing and giving consent again calls nothing', () => {
+    const heap = loadedHeap()
+    const tracker = createExposureTracker({ destinations: [createHeapDestination()], dedupe: 'page' })
+    tracker.identify(ADA)
+    heap.calls.length = 0
+    tracker.setConsent(false)
+    tracker.setConsent(true)
+    expect(calls(heap.calls)).toEqual([])
+  })
+})

@@ -56,6 +56,12 @@ export interface AnalyticsDestination {
    * loaded from the tool either). Absent: the tool needs no start.
    */
   load?(): void
+  /**
+   * Consent was withdrawn (`false`) or given again (`true`) after the tool was loaded. A tool that
+   * keeps FlagBridge's data on its own later events (Heap's event properties) takes it off while
+   * consent is withdrawn and puts it back once it is given. Absent: nothing to do.
+   */
+  consentChanged?(consent: boolean): void
   /** The tool's own view of the visitor (Segment's anonymousId, Heap's user id); read-only, optional. */
   identity?(): DestinationIdentity | undefined
   dispose?(): void

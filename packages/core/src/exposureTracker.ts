@@ -352,6 +352,13 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
       if (consent === next) return
       consent = next
       for (const outbox of outboxes) {
+        // A tool already loaded keeps running: what FlagBridge left on its events comes off (and back).
+        if (outbox.loaded)
+          try {
+            outbox.destination.consentChanged?.(next)
+          } catch (cause) {
+            report(destinationError(outbox, 'could not follow consent', cause))
+          }
         for (const item of outbox.queue)
           item.entry = log.update(item.entry, { status: next ? 'queued' : 'waiting-for-consent' })
         flush(outbox)

@@ -61,6 +61,8 @@ const MAX_EARLIER_OWNERS = 20
 interface StoredProperties {
   identity: string | null
   properties: Array<[string, HeapScalar]>
+  /** Taken off Heap while consent was withdrawn: put back when a page starts with consent. */
+  removed?: boolean | undefined
 }
 
 function localStorageOrNull(): Pick<Storage, 'getItem' | 'setItem'> | null {
@@ -132,6 +134,8 @@ export function createHeapDestination({
   let timer: ReturnType<typeof setInterval> | undefined
   let waitedSince: number | undefined
   let askedOnReady: HeapLike | undefined
+  /** Consent withdrawn after this page's first call: the flags are off Heap's events meanwhile. */
+  let withdrawn = false
   /** Whose flags the event properties hold; `undefined` until this page's first call. */
   let owner: string | null | undefined
   /**
@@ -142,7 +146,11 @@ export function createHeapDestination({
 
   const store = () => {
     try {
-      const stored: StoredProperties = { identity: owner ?? null, properties: budget.entries() }
+      const stored: StoredProperties = {
+        identity: owner ?? null,
+        properties: budget.entries(),
+        removed: withdrawn || undefined,
+      }
       storage?.setItem(STORAGE_KEY, JSON.stringify(stored))
     } catch {}
   }
@@ -154,7 +162,11 @@ export function createHeapDestination({
         (entry): entry is [string, HeapScalar] =>
           Array.isArray(entry) && typeof entry[0] === 'string' && isScalar(entry[1]),
       )
-      return { identity: typeof stored.identity === 'string' ? stored.identity : null, properties }
+      return {
+        identity: typeof stored.identity === 'string' ? stored.identity : null,
+        properties,
+        removed: stored.removed === true,
+      }
     } catch {
       return undefined
     }
@@ -184,6 +196,14 @@ export function createHeapDestination({
       const { remove, tooLarge } = budget.set(key, value)
       removeAll(heap, tooLarge ? [...remove, key] : remove)
     }
+    // Taken off while consent was withdrawn on an earlier page: this page has consent again.
+    if (stored.removed) restore(heap)
+  }
+  /** Puts this visitor's flags back on Heap's events. */
+  const restore = (heap: HeapLike) => {
+    const entries = budget.entries()
+    if (entries.length > 0) heap.addEventProperties(Object.fromEntries(entries))
+    store()
   }
   const forget = (heap: HeapLike) => {
     removeAll(heap, budget.keys())
@@ -299,6 +319,16 @@ export function createHeapDestination({
           return { name: event, payload: { properties } }
         }
       }
+    },
+    consentChanged(given) {
+      const heap = lookup()
+      // Before this page's first call FlagBridge has put nothing on Heap's events (nor looked at it).
+      if (owner === undefined || !heap || withdrawn === !given) return
+      withdrawn = !given
+      if (given) return restore(heap)
+      // Heap keeps running for the app: FlagBridge's flags must not ride on its events meanwhile.
+      removeAll(heap, budget.keys())
+      store()
     },
     identity() {
       const heap = lookup()
