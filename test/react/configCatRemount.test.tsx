@@ -5,28 +5,36 @@ import { capturingSegment, configCatOffline, configCatSdkKey } from './fixtures'
 
 const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 100)))
 
+/** ConfigCat offline: `promo` is true (promo-ada) for the identifier "ada", else false (promo-off). */
+const promoForAda = () =>
+  configCatOffline({
+    promo: {
+      t: 0,
+      v: { b: false },
+      i: 'promo-off',
+      r: [{ c: [{ u: { a: 'Identifier', c: 0, l: ['ada'] } }], s: { v: { b: true }, i: 'promo-ada' } }],
+    },
+  })
+
+/** Reads `promo`, noting each render: 'loading' or the value shown. */
+function promoReader(renders: string[]) {
+  return function Promo() {
+    const { value, loading } = useTrackedFlag('promo', false)
+    renders.push(loading ? 'loading' : String(value))
+    return <p data-testid="promo">{String(value)}</p>
+  }
+}
+
 // configcat-react keeps one client per SDK key while a provider uses it: a provider remounted with a
 // new `key` (a common way to reset a tree on sign-out) gets the same client, whose default user
 // FlagBridge set to the previous user.
 describe('ConfigCat: a provider remounted for the next visitor on the same client', () => {
   it('the anonymous visitor after a sign-out is never shown, or sent, the previous user’s variation', async () => {
-    // Identifier is one of ["ada"] → true (promo-ada), else false (promo-off).
-    const configcat = configCatOffline({
-      promo: {
-        t: 0,
-        v: { b: false },
-        i: 'promo-off',
-        r: [{ c: [{ u: { a: 'Identifier', c: 0, l: ['ada'] } }], s: { v: { b: true }, i: 'promo-ada' } }],
-      },
-    })
+    const configcat = promoForAda()
     const segment = capturingSegment()
     const sdkKey = configCatSdkKey()
     const renders: string[] = []
-    function Promo() {
-      const { value, loading } = useTrackedFlag('promo', false)
-      renders.push(loading ? 'loading' : String(value))
-      return <p data-testid="promo">{String(value)}</p>
-    }
+    const Promo = promoReader(renders)
     const app = (user: { id: string } | undefined) => (
       <FlagBridgeProvider
         key={user?.id ?? 'anonymous'}
@@ -61,21 +69,10 @@ describe('ConfigCat: a provider remounted for the next visitor on the same clien
 
 describe('ConfigCat: the client’s default user is FlagBridge’s `user`', () => {
   it('a defaultUser in the options never serves the anonymous visitor another user’s values: `user` is the only user', async () => {
-    const configcat = configCatOffline({
-      promo: {
-        t: 0,
-        v: { b: false },
-        i: 'promo-off',
-        r: [{ c: [{ u: { a: 'Identifier', c: 0, l: ['ada'] } }], s: { v: { b: true }, i: 'promo-ada' } }],
-      },
-    })
+    const configcat = promoForAda()
     const segment = capturingSegment()
     const renders: string[] = []
-    function Promo() {
-      const { value, loading } = useTrackedFlag('promo', false)
-      renders.push(loading ? 'loading' : String(value))
-      return <p data-testid="promo">{String(value)}</p>
-    }
+    const Promo = promoReader(renders)
     render(
       <FlagBridgeProvider
         configcat={{
