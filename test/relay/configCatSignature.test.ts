@@ -144,6 +144,9 @@ describe('ConfigCat webhook signature', () => {
     expect(await at(-301)).toBe('TIMESTAMP_STALE') // signed 301 s in the future
     expect(await at(3600, 7200)).toBeUndefined()
     expect(await at(61, 60)).toBe('TIMESTAMP_STALE')
+    // A tolerance that is no number (an unparsed setting) fails closed: no timestamp passes.
+    expect(await at(0, Number.NaN)).toBe('TIMESTAMP_STALE')
+    expect(await at(0, 'five minutes' as never)).toBe('TIMESTAMP_STALE')
   })
 
   it('refuses missing headers and an empty key list', async () => {

@@ -190,6 +190,20 @@ describe('case 10: configuration is checked at construction, and callers never s
         /deadlineMs/,
       ],
       [() => createRedisRelayStore({ commandTimeoutMs: -1 }), /commandTimeoutMs/],
+      // NaN would accept every timestamp (replays included); 0 refuses every real delivery.
+      [
+        () =>
+          createConfigCatWebhookHandler({
+            signingKeys: ['k'],
+            segment: { writeKey: 'w' },
+            toleranceSeconds: Number.NaN,
+          }),
+        /toleranceSeconds/,
+      ],
+      [
+        () => createHeapWebhookHandler({ secret: 's', launchDarkly: ld, toleranceSeconds: 0 }),
+        /toleranceSeconds/,
+      ],
       [
         () => createHeapWebhookHandler({ secret: 's', launchDarkly: undefined as never }),
         /options\.launchDarkly is missing/,

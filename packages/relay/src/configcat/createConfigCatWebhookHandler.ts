@@ -107,7 +107,12 @@ export function createConfigCatWebhookHandler(
     positiveNumber(options.maxBodyBytesInFlight, OWNER, 'maxBodyBytesInFlight', 16 * 1024 * 1024),
   )
   // The claim outlives the attempt it guards by a second; if the instance dies, it frees itself then.
-  const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TIMESTAMP_TOLERANCE_SECONDS
+  const toleranceSeconds = positiveNumber(
+    options.toleranceSeconds,
+    OWNER,
+    'toleranceSeconds',
+    DEFAULT_TIMESTAMP_TOLERANCE_SECONDS,
+  )
   const deliveries = createChangeDeliveries(
     options.store ?? createMemoryRelayStore(),
     deadlineMs + 1000,

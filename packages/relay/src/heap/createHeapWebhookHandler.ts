@@ -131,6 +131,7 @@ export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): He
   const secrets = requireSecrets(options.secret, OWNER, 'secret', 'HEAP_WEBHOOK_SECRET')
   const maxBodyBytes = positiveNumber(options.maxBodyBytes, OWNER, 'maxBodyBytes', 5 * 1024 * 1024)
   const claimTtlMs = positiveNumber(options.claimTtlMs, OWNER, 'claimTtlMs', 10_000)
+  const toleranceSeconds = positiveNumber(options.toleranceSeconds, OWNER, 'toleranceSeconds', 300)
   const bodies = createBodyBytesInFlight(
     positiveNumber(options.maxBodyBytesInFlight, OWNER, 'maxBodyBytesInFlight', 64 * 1024 * 1024),
   )
@@ -172,7 +173,7 @@ export function createHeapWebhookHandler(options: HeapWebhookHandlerOptions): He
         headers: request.headers,
         body: bytes,
         secret: secrets,
-        ...(options.toleranceSeconds !== undefined ? { toleranceSeconds: options.toleranceSeconds } : {}),
+        toleranceSeconds,
         ...(options.now ? { now: options.now } : {}),
       })
       const webhook = parseHeapWebhook(decodeUtf8Body(bytes))

@@ -11,7 +11,8 @@ export function assertFreshTimestamp(timestampMs: number, nowMs: number, toleran
     throw new WebhookVerificationError('SIGNATURE_INVALID', 'The webhook timestamp is not a number.')
   }
   const skewSeconds = Math.abs(nowMs - timestampMs) / 1000
-  if (skewSeconds > toleranceSeconds) {
+  // Written so a tolerance that is no number (NaN, an unparsed setting) refuses every timestamp.
+  if (!(skewSeconds <= toleranceSeconds)) {
     throw new WebhookVerificationError(
       'TIMESTAMP_STALE',
       `The webhook timestamp is ${Math.round(skewSeconds)} s away from now (tolerance ${toleranceSeconds} s). ` +
