@@ -65,7 +65,7 @@ export function launchDarklyOffline(flags: Record<string, { value: unknown; vari
 }
 
 /** The real analytics-next, with Segment.io off and a destination plugin that captures every event. */
-export function capturingSegment(writeKey = 'test-write-key') {
+export function capturingSegment(writeKey = 'test-write-key', options: { persistUser?: boolean } = {}) {
   const events: Context['event'][] = []
   const capture: Plugin = {
     name: 'Capture',
@@ -87,7 +87,8 @@ export function capturingSegment(writeKey = 'test-write-key') {
   }
   const analytics = AnalyticsBrowser.load(
     { writeKey, cdnSettings: { integrations: { 'Segment.io': { apiKey: writeKey } } }, plugins: [capture] },
-    { integrations: { 'Segment.io': false } },
+    // `persistUser: false`: this instance keeps its user to itself (instances otherwise share cookies).
+    { integrations: { 'Segment.io': false }, ...(options.persistUser === false ? { user: { persist: false } } : {}) },
   )
   return { analytics, events, tracks: () => events.filter((event) => event.type === 'track') }
 }
