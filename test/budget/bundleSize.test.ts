@@ -90,18 +90,20 @@ const over = (result: Measured) =>
 // consent withdrawn while the tracking chunk loads.
 // +0.11 kB everything, +0.12 kB core: consent withdrawn after Heap loaded takes FlagBridge's flags off
 // Heap's event properties (heap.js keeps sending the app's events) and puts them back when it returns.
+// +0.03 kB critical and total (+0.02 /configcat, +0.01 /launchdarkly), +0.02 kB core: with several providers
+// sharing a vendor client, tracking.sdkEvaluations relays only reads made for the provider's own user (isFor).
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 13_980, total: 20_380 },
-  '@flagbridge/react/configcat': { critical: 11_070, total: 17_470 },
-  '@flagbridge/react/launchdarkly': { critical: 12_730, total: 19_140 },
+  '@flagbridge/react': { critical: 14_000, total: 20_405 },
+  '@flagbridge/react/configcat': { critical: 11_090, total: 17_490 },
+  '@flagbridge/react/launchdarkly': { critical: 12_745, total: 19_145 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 15_460
+const CORE_CEILING = 15_485
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

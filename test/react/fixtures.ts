@@ -88,7 +88,10 @@ export function capturingSegment(writeKey = 'test-write-key', options: { persist
   const analytics = AnalyticsBrowser.load(
     { writeKey, cdnSettings: { integrations: { 'Segment.io': { apiKey: writeKey } } }, plugins: [capture] },
     // `persistUser: false`: this instance keeps its user to itself (instances otherwise share cookies).
-    { integrations: { 'Segment.io': false }, ...(options.persistUser === false ? { user: { persist: false } } : {}) },
+    {
+      integrations: { 'Segment.io': false },
+      ...(options.persistUser === false ? { user: { persist: false } } : {}),
+    },
   )
   return { analytics, events, tracks: () => events.filter((event) => event.type === 'track') }
 }

@@ -262,6 +262,8 @@ export function createConfigCatVendor(
         sdkListeners.delete(listener)
       }
     },
+    // The client's default user is shared: the last provider to identify set it.
+    isFor: (user) => user?.id === identifiedAs,
     async identify(user) {
       try {
         if (user) client.setDefaultUser(toConfigCatUser(user))

@@ -46,8 +46,9 @@ export function createSdkEvaluationRelay(options: {
       unwatch(provider)
       if (!options.enabled || !vendor?.subscribeToSdkEvaluations) return
       const unsubscribe = vendor.subscribeToSdkEvaluations((evaluation) => {
-        // A default (a typo, a deleted flag) is not an exposure.
-        if (evaluation.isDefault) return
+        // A default (a typo, a deleted flag) is not an exposure, nor, on a client another
+        // provider shares and switched to its user, an evaluation made for that user.
+        if (evaluation.isDefault || vendor.isFor?.(options.user()) === false) return
         if (options.isRendering?.() === true) {
           options.onRenderEvaluation?.(evaluation.key, provider)
           return

@@ -66,6 +66,11 @@ export interface FlagVendor {
   expose?(key: string, defaultValue: FlagValue): void
   /** Evaluations made by the app directly through the SDK. */
   subscribeToSdkEvaluations?(listener: (evaluation: SdkEvaluation) => void): () => void
+  /**
+   * Whether the client evaluates for `user` now; `false` when another provider sharing the client
+   * switched it to someone else (its SDK evaluations are then not this user's). Absent: always.
+   */
+  isFor?(user: FlagBridgeUser | undefined): boolean
   /** Stops listening to the client; the client itself belongs to whoever created it. */
   dispose?(): void
 }
