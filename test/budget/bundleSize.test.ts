@@ -92,18 +92,20 @@ const over = (result: Measured) =>
 // Heap's event properties (heap.js keeps sending the app's events) and puts them back when it returns.
 // +0.03 kB critical and total (+0.02 /configcat, +0.01 /launchdarkly), +0.02 kB core: with several providers
 // sharing a vendor client, tracking.sdkEvaluations relays only reads made for the provider's own user (isFor).
+// +13 B critical (+12 /configcat, +15 /launchdarkly), +35 B everything, +35 B core: an override and
+// the vendor's value are deduplicated apart (exposureKey), and a sent override is marked overridden.
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_000, total: 20_405 },
-  '@flagbridge/react/configcat': { critical: 11_090, total: 17_490 },
-  '@flagbridge/react/launchdarkly': { critical: 12_745, total: 19_145 },
+  '@flagbridge/react': { critical: 14_013, total: 20_437 },
+  '@flagbridge/react/configcat': { critical: 11_098, total: 17_523 },
+  '@flagbridge/react/launchdarkly': { critical: 12_756, total: 19_180 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 15_485
+const CORE_CEILING = 15_516
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

@@ -186,6 +186,19 @@ describe('tracking loaded after mount (createDeferredTracker)', () => {
     ])
   })
 
+  test('an override shown and cleared while loading: the vendor’s same value is still sent, the override is not', async () => {
+    const { destination, calls } = recording()
+    const page = bridgeWithDeferredTracking(destination)
+    page.bridge.connect()
+    // `a` serves true without a variation id: the override and the vendor show the same value.
+    page.bridge.setOverride('a', true)
+    page.show('a')
+    page.bridge.store.clearOverride('a')
+    page.show('a')
+    await page.finishLoading()
+    expect(calls).toEqual(['identify ada', 'track ada a'])
+  })
+
   test("with dedupe 'none' every read made while loading is sent", async () => {
     const { destination, calls } = recording()
     const page = bridgeWithDeferredTracking(destination, 'none')

@@ -264,6 +264,83 @@ describe('Segment: the real @segment/analytics-next receives exactly the contrac
   })
 })
 
+describe('overrides sent with tracking.trackOverrides', () => {
+  // An override is a developer's or a test's value, not what the vendor served: when the app asks
+  // for overrides to be sent, analytics must be able to tell them apart, and the vendor's own value
+  // shown after the override is cleared is still a real exposure of its own.
+  test('Segment: the override is marked overridden: true; the vendor’s same value afterwards is still sent, unmarked', async () => {
+    const segment = loadCapturedSegment()
+    const bridge = createFlagBridge({
+      vendors: { launchdarkly: launchDarklyVendor() },
+      destinations: [createSegmentDestination(segment.browser)],
+      user: { id: 'user-5' },
+      tracking: { dedupe: 'page', trackOverrides: true },
+    })
+    cleanups.push(() => bridge.dispose())
+    await settled(bridge)
+    // 'no-meta' comes without a variation: the override and the vendor serve the same 'shown'.
+    bridge.setOverride('no-meta', 'shown')
+    bridge.recordExposure(bridge.store.getEvaluation('no-meta', ''))
+    bridge.store.clearOverride('no-meta')
+    bridge.recordExposure(bridge.store.getEvaluation('no-meta', ''))
+    await vi.waitFor(() => expect(segment.captured).toHaveLength(3))
+    await quiet()
+    expect(segment.captured.map((event) => [event.type, event.userId, event.properties])).toStrictEqual([
+      ['identify', 'user-5', undefined],
+      [
+        'track',
+        'user-5',
+        {
+          feature_flag_key: 'no-meta',
+          value: 'shown',
+          flag_provider: 'launchdarkly',
+          user: {},
+          overridden: true,
+        },
+      ],
+      [
+        'track',
+        'user-5',
+        { feature_flag_key: 'no-meta', value: 'shown', flag_provider: 'launchdarkly', user: {} },
+      ],
+    ])
+  })
+
+  test('Heap: the override is marked overridden: true; the vendor’s same value afterwards is still sent, unmarked', async () => {
+    const heap = installHeapSnippet()
+    heap.load()
+    const bridge = createFlagBridge({
+      vendors: { launchdarkly: launchDarklyVendor() },
+      destinations: [createHeapDestination()],
+      user: { id: 'user-6' },
+      tracking: { dedupe: 'page', trackOverrides: true },
+    })
+    cleanups.push(() => bridge.dispose())
+    await settled(bridge)
+    bridge.setOverride('no-meta', 'shown')
+    bridge.recordExposure(bridge.store.getEvaluation('no-meta', ''))
+    bridge.store.clearOverride('no-meta')
+    bridge.recordExposure(bridge.store.getEvaluation('no-meta', ''))
+    await quiet()
+    expect(heap.calls.filter((call) => call.name === 'track')).toStrictEqual([
+      {
+        name: 'track',
+        args: [
+          'Feature Flag Evaluated',
+          { feature_flag_key: 'no-meta', value: 'shown', flag_provider: 'launchdarkly', overridden: true },
+        ],
+      },
+      {
+        name: 'track',
+        args: [
+          'Feature Flag Evaluated',
+          { feature_flag_key: 'no-meta', value: 'shown', flag_provider: 'launchdarkly' },
+        ],
+      },
+    ])
+  })
+})
+
 describe('Heap: what reaches heap.js', () => {
   test('identify + addUserProperties (no private traits), then track with scalars and the flag as an event property', async () => {
     const heap = installHeapSnippet()

@@ -1,5 +1,6 @@
 import {
   type AnalyticsDestination,
+  createExperimentViewedProperties,
   createExposureTracker,
   createFlagBridge,
   createHeapTrack,
@@ -147,6 +148,35 @@ describe('the payloads', () => {
         flag_provider: 'launchdarkly',
       },
     })
+  })
+})
+
+describe('an override sent with tracking.trackOverrides', () => {
+  test('says so in every payload (Segment, Heap, Experiment Viewed); a served value never carries the mark', () => {
+    const overridden: Exposure = { ...exposure(true, undefined), user: undefined, overridden: true }
+    expect(createSegmentTrack(overridden).properties).toStrictEqual({
+      feature_flag_key: 'checkout',
+      value: true,
+      flag_provider: 'launchdarkly',
+      overridden: true,
+    })
+    expect(createHeapTrack(overridden).properties).toStrictEqual({
+      feature_flag_key: 'checkout',
+      value: true,
+      flag_provider: 'launchdarkly',
+      overridden: true,
+    })
+    expect(createExperimentViewedProperties(overridden)).toStrictEqual({
+      experiment_id: 'checkout',
+      experiment_name: 'checkout',
+      variation_id: 'true',
+      variation_name: 'true',
+      overridden: 'true',
+    })
+    const served: Exposure = { ...overridden, overridden: false }
+    expect('overridden' in createSegmentTrack(served).properties).toBe(false)
+    expect('overridden' in createHeapTrack(served).properties).toBe(false)
+    expect('overridden' in createExperimentViewedProperties(served)).toBe(false)
   })
 })
 

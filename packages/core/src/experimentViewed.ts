@@ -28,6 +28,7 @@ export interface ExperimentViewedProperties extends Record<string, string> {
   variation_id: string
   /** The served value as text; for text longer than `maxValueLength`, the variation id. */
   variation_name: string
+  // `overridden: 'true'` too, only on a local override sent with `tracking.trackOverrides`.
 }
 
 /** The Segment `track` call for one exposure sent as Experiment Viewed. */
@@ -51,12 +52,14 @@ export function createExperimentViewedProperties(
   maxValueLength = DEFAULT_MAX_VALUE_LENGTH,
 ): ExperimentViewedProperties {
   const name = valueToText(exposedValue(exposure, maxValueLength))
-  return {
+  const properties: ExperimentViewedProperties = {
     experiment_id: exposure.key,
     experiment_name: exposure.key,
     variation_id: exposure.variationId ?? name,
     variation_name: name,
   }
+  if (exposure.overridden) properties.overridden = 'true'
+  return properties
 }
 
 /**

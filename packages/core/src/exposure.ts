@@ -46,6 +46,8 @@ export interface SegmentTrackCall {
     variation_id?: string
     flag_provider: FlagProvider
     user?: Record<string, UserAttributeValue>
+    /** Only on a local override sent with `tracking.trackOverrides`: not what the vendor served. */
+    overridden?: true
   }
   options: { context: { integration: { name: FlagProvider; version: string } } }
 }
@@ -68,6 +70,7 @@ export function createSegmentTrack(
   }
   if (exposure.variationId !== undefined) properties.variation_id = exposure.variationId
   if (exposure.user) properties.user = publicTraits(exposure.user)
+  if (exposure.overridden) properties.overridden = true
   return {
     event: EXPOSURE_EVENT,
     properties,
@@ -92,6 +95,8 @@ export interface HeapTrackCall {
     value: HeapScalar
     variation_id?: string
     flag_provider: FlagProvider
+    /** Only on a local override sent with `tracking.trackOverrides`. */
+    overridden?: true
   }
 }
 
@@ -106,5 +111,6 @@ export function createHeapTrack(
     flag_provider: exposure.provider,
   }
   if (exposure.variationId !== undefined) properties.variation_id = exposure.variationId
+  if (exposure.overridden) properties.overridden = true
   return { event: EXPOSURE_EVENT, properties }
 }

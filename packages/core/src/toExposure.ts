@@ -29,8 +29,11 @@ export function toExposure(
   return exposure
 }
 
-/** Dedup key: identity + provider + flag key + (variation id or value). */
+/**
+ * Dedup key: identity + provider + flag key + (variation id or value), and whether it was
+ * overridden: an override never stands in for the vendor's own value (nor the reverse).
+ */
 export function exposureKey(exposure: Exposure): string {
   const variant = exposure.variationId ?? `=${valueToText(exposure.value)}`
-  return `${exposure.user?.id ?? ''}\u0001${exposure.provider}\u0001${exposure.key}\u0001${variant}`
+  return `${exposure.user?.id ?? ''}\u0001${exposure.provider}\u0001${exposure.key}\u0001${variant}${exposure.overridden ? '\u0001o' : ''}`
 }
