@@ -94,18 +94,19 @@ const over = (result: Measured) =>
 // sharing a vendor client, tracking.sdkEvaluations relays only reads made for the provider's own user (isFor).
 // +13 B critical (+12 /configcat, +15 /launchdarkly), +35 B everything, +35 B core: an override and
 // the vendor's value are deduplicated apart (exposureKey), and a sent override is marked overridden.
+// +7 B critical and total, +5 B core: ConfigCat's listeners come off the app's client once its last relay goes too.
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_013, total: 20_437 },
+  '@flagbridge/react': { critical: 14_020, total: 20_444 },
   '@flagbridge/react/configcat': { critical: 11_098, total: 17_523 },
   '@flagbridge/react/launchdarkly': { critical: 12_756, total: 19_180 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 15_516
+const CORE_CEILING = 15_521
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

@@ -1,6 +1,7 @@
+import { getClient, PollingMode } from '@configcat/sdk'
 import { FlagBridgeProvider } from '@flagbridge/react'
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
-import { useConfigCatClient } from 'configcat-react'
+import { createConsoleLogger, LogLevel, useConfigCatClient } from 'configcat-react'
 import { useLDClient } from 'launchdarkly-react-client-sdk'
 import type { ReactNode } from 'react'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -63,6 +64,7 @@ describe('two providers on one page sharing a vendor client, with tracking.sdkEv
     // The shared client's default user is whoever was identified last: bob.
     fireEvent.click(screen.getByRole('button', { name: 'alice-app' }))
     fireEvent.click(screen.getByRole('button', { name: 'bob-app' }))
+    await waitFor(() => expect(bob.tracks()).toHaveLength(1))
     await settle()
     expect(sent(alice)).toEqual([])
     expect(sent(bob)).toEqual(['bob promo=true #promo-bob'])
@@ -126,11 +128,43 @@ describe('two providers on one page sharing a vendor client, with tracking.sdkEv
       await settle()
       fireEvent.click(screen.getByRole('button', { name: 'second' }))
       fireEvent.click(screen.getByRole('button', { name: 'first' }))
+      await waitFor(() => expect(first.tracks()).toHaveLength(2))
       await settle()
       expect(sent(second)).toEqual(['alice theme=alice-theme #0'])
       // While both were alice's, each provider relayed alice's read (its own user's) to its own Segment.
       expect(sent(first)).toEqual(['alice theme=alice-theme #0', 'bob theme=bob-theme #1'])
       unmount()
     })
+  })
+})
+
+describe('what FlagBridge leaves on an app’s ConfigCat client', () => {
+  it('no listener stays on the client once the provider stops using it, with tracking.sdkEvaluations', async () => {
+    const configcat = configCatOffline({ promo: { t: 0, v: { b: true }, i: 'promo-on' } })
+    const client = getClient(configCatSdkKey(), PollingMode.ManualPoll, {
+      ...configcat.options,
+      logger: createConsoleLogger(LogLevel.Off),
+    } as never)
+    const events = ['configChanged', 'configFetched', 'clientError', 'flagEvaluated'] as const
+    const listening = () => events.map((event) => client.listenerCount(event))
+    const before = listening()
+    const app = (withConfigCat: boolean) => (
+      <FlagBridgeProvider
+        {...(withConfigCat ? { configcat: { client: client as never } } : {})}
+        user={{ id: 'user-1' }}
+        tracking={{ sdkEvaluations: true }}
+      >
+        <p>app</p>
+      </FlagBridgeProvider>
+    )
+    const { rerender, unmount } = render(app(true))
+    await settle()
+    expect(listening()).toEqual(before.map((count) => count + 1))
+    // The app drops ConfigCat (a feature switch, a client replaced): the provider stays mounted.
+    rerender(app(false))
+    await settle()
+    expect(listening()).toEqual(before)
+    unmount()
+    client.dispose()
   })
 })

@@ -195,6 +195,10 @@ export function createConfigCatVendor(
     detach?.()
     detach = undefined
   }
+  /** The last reader or relay gone: nothing of ours stays on the app's client. */
+  const release = () => {
+    if (listeners.size === 0 && sdkListeners.size === 0) stop()
+  }
 
   return {
     provider: 'configcat',
@@ -252,7 +256,7 @@ export function createConfigCatVendor(
       attach()
       return () => {
         listeners.delete(listener)
-        if (listeners.size === 0 && sdkListeners.size === 0) stop()
+        release()
       }
     },
     subscribeToSdkEvaluations(listener) {
@@ -260,6 +264,7 @@ export function createConfigCatVendor(
       attach()
       return () => {
         sdkListeners.delete(listener)
+        release()
       }
     },
     // The client's default user is shared: the last provider to identify set it.
