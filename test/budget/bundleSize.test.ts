@@ -95,18 +95,21 @@ const over = (result: Measured) =>
 // +13 B critical (+12 /configcat, +15 /launchdarkly), +35 B everything, +35 B core: an override and
 // the vendor's value are deduplicated apart (exposureKey), and a sent override is marked overridden.
 // +7 B critical and total, +5 B core: ConfigCat's listeners come off the app's client once its last relay goes too.
+// +99 B critical, +100 B everything (+38 /configcat, +90 /launchdarkly), +71 B core: a server
+// bootstrap made for another user than `user` (it records whose it is) renders as loading, is never
+// sent as theirs, and LaunchDarkly's client fetches the real user's flags instead of serving it.
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_020, total: 20_444 },
-  '@flagbridge/react/configcat': { critical: 11_098, total: 17_523 },
-  '@flagbridge/react/launchdarkly': { critical: 12_756, total: 19_180 },
+  '@flagbridge/react': { critical: 14_119, total: 20_544 },
+  '@flagbridge/react/configcat': { critical: 11_136, total: 17_560 },
+  '@flagbridge/react/launchdarkly': { critical: 12_846, total: 19_270 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 15_521
+const CORE_CEILING = 15_592
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

@@ -165,6 +165,34 @@ describe('createLaunchDarklyVendor over the real launchdarkly-js-client-sdk', ()
     expect([...vendor.keys()].sort()).toStrictEqual(['banner', 'layout', 'max-items', 'new-checkout'])
   })
 
+  test("another user's bootstrap ($flagsState.$user): what the server rendered reads as loading, and the browser's vendor never serves it", () => {
+    const forUser1 = { ...BOOTSTRAP, $flagsState: { ...BOOTSTRAP.$flagsState, $user: { key: 'user-1' } } }
+    const served = { value: 'Spring sale', variationId: '0', reason: undefined, isDefault: false }
+    // On the server (no context): served as rendered; loading for anyone but user-1, anonymous too.
+    const server = createLaunchDarklyVendor(undefined, { bootstrap: forUser1 })
+    expect(server.serverEvaluate!('banner', { id: 'user-1' })).toStrictEqual(served)
+    expect(server.serverEvaluate!('banner', { id: 'user-2' })).toStrictEqual({ ...served, loading: true })
+    expect(server.serverEvaluate!('banner', undefined)).toStrictEqual({ ...served, loading: true })
+    // In the browser, for user-2's context: loading, nothing of user-1's served; the keys still route here.
+    const browser = createLaunchDarklyVendor(undefined, {
+      bootstrap: forUser1,
+      context: toLaunchDarklyContext({ id: 'user-2' }),
+    })
+    expect(browser.state().status).toBe('loading')
+    expect(browser.evaluate('banner', '', { id: 'user-2' })).toStrictEqual({
+      value: undefined,
+      isDefault: true,
+      error: undefined,
+    })
+    expect([...browser.keys()].sort()).toStrictEqual(['banner', 'layout', 'max-items', 'new-checkout'])
+    // A bootstrap that doesn't say whose it is is trusted, as before.
+    const unrecorded = createLaunchDarklyVendor(undefined, {
+      bootstrap: BOOTSTRAP,
+      context: toLaunchDarklyContext({ id: 'user-2' }),
+    })
+    expect(unrecorded.evaluate('banner', '', { id: 'user-2' })).toStrictEqual(served)
+  })
+
   test('created without a client: the bootstrap for its context’s user until start(client), then the client’s flags', async () => {
     const inspectors = createLaunchDarklyInspectors()
     const vendor = createLaunchDarklyVendor(undefined, {

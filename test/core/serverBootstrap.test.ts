@@ -247,6 +247,11 @@ describe('getFlagBridgeBootstrap', () => {
     const bob = await getFlagBridgeBootstrap(BOB, sources)
     expect(bob.configcat?.flags['new-checkout']?.value).toBe(false)
     expect(bob.launchdarkly?.['banner-text']).toBe('Hello Bob')
+    // Whose they are, so a provider given another user never shows or sends them as theirs
+    // (test/react/ssr.test.tsx); for LaunchDarkly where its client ignores it (not a flag key).
+    expect(bob.configcat?.user).toBe('bob')
+    expect(bob.launchdarkly?.$flagsState?.$user).toEqual({ key: 'bob' })
+    expect(Object.keys(bob.launchdarkly!).sort()).toEqual(['$flagsState', '$valid', 'banner-text'])
 
     const errors: FlagBridgeError[] = []
     const refused = await getFlagBridgeBootstrap({ id: '' }, sources, {
@@ -254,6 +259,7 @@ describe('getFlagBridgeBootstrap', () => {
     })
     expect(errors.map((error) => error.code)).toEqual(['INVALID_USER'])
     expect(refused.configcat?.flags['new-checkout']?.value).toBe(true)
+    expect(refused.configcat?.user).toBeNull()
     // Anonymous for LaunchDarkly too: no bootstrap, the browser's client evaluates by its own key.
     expect(refused.launchdarkly).toBeUndefined()
   })

@@ -2,8 +2,21 @@ import { FlagBridgeProvider, useTrackedFlag } from '@flagbridge/react'
 import { act } from '@testing-library/react'
 import { hydrateRoot } from 'react-dom/client'
 import { renderToString } from 'react-dom/server'
-import { describe, expect, it, vi } from 'vitest'
-import { capturingSegment, configCatOffline, configCatSdkKey, launchDarklyOffline } from './fixtures'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import {
+  capturingSegment,
+  configCatOffline,
+  configCatSdkKey,
+  launchDarklyBootstrap,
+  launchDarklyOffline,
+} from './fixtures'
+import { startVendorServer } from './vendorServer'
+
+let server: Awaited<ReturnType<typeof startVendorServer>>
+beforeAll(async () => {
+  server = await startVendorServer()
+})
+afterAll(() => server.close())
 
 function Flags() {
   const checkout = useTrackedFlag('new-checkout', false)
@@ -141,6 +154,96 @@ describe('hydration', () => {
       'new-checkout=true configcat',
       'shared=from launchdarkly launchdarkly',
     ])
+    container.remove()
+  })
+
+  it("a bootstrap evaluated for another user: the server's HTML hydrates, nothing of it is sent, this user's flags are fetched and sent", async () => {
+    // ConfigCat: new-checkout is true, false for bob. LaunchDarkly: banner-text per context key.
+    const config = {
+      p: { u: 'https://cdn-global.configcat.com', r: 0, s: 'salt' },
+      f: {
+        'new-checkout': {
+          t: 0,
+          v: { b: true },
+          i: 'cc-on',
+          r: [{ c: [{ u: { a: 'Identifier', c: 0, l: ['bob'] } }], s: { v: { b: false }, i: 'cc-off' } }],
+        },
+      },
+    }
+    server.setConfigCat(config)
+    server.setLaunchDarkly((key) => ({
+      'banner-text':
+        key === 'bob' ? { value: 'Hello Bob', variation: 1 } : { value: 'Summer sale', variation: 2 },
+    }))
+    // What getFlagBridgeBootstrap gives for bob (test/core/serverBootstrap.test.ts: whose it is).
+    const forBob = launchDarklyBootstrap({ 'banner-text': { value: 'Hello Bob', variation: 1 } })
+    ;(forBob.$flagsState as Record<string, unknown>).$user = { key: 'bob' }
+    const bootstrap = {
+      configcat: {
+        config: `${Date.now()}\n"etag-bob"\n${JSON.stringify(config)}`,
+        flags: { 'new-checkout': { value: false, variationId: 'cc-off', reason: 'RULE_MATCH' } },
+        user: 'bob',
+      },
+      launchdarkly: forBob,
+    }
+    const segment = capturingSegment()
+    const app = (
+      <FlagBridgeProvider
+        configcat={{
+          sdkKey: configCatSdkKey(),
+          options: { baseUrl: server.baseUrl },
+          bootstrap: bootstrap.configcat,
+        }}
+        launchdarkly={{
+          clientSideID: 'ld-hydrate-other-user',
+          options: {
+            bootstrap: bootstrap.launchdarkly,
+            baseUrl: server.baseUrl,
+            streaming: false,
+            sendEvents: false,
+            fetchGoals: false,
+            diagnosticOptOut: true,
+            logger: { debug() {}, info() {}, warn() {}, error() {} },
+          },
+        }}
+        segment={{ analytics: segment.analytics }}
+        // The app's bug: the page's bootstrap is bob's, the provider's user is alice.
+        user={{ id: 'alice' }}
+      >
+        <Flags />
+      </FlagBridgeProvider>
+    )
+    const html = renderOnServer(app)
+    expect(html.replaceAll('<!-- -->', '')).toBe('<p id="flags">checkout=false banner=Hello Bob</p>')
+
+    const container = document.createElement('div')
+    container.innerHTML = html
+    document.body.append(container)
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const recoverable: unknown[] = []
+    await act(async () => {
+      hydrateRoot(container, app, { onRecoverableError: (error) => recoverable.push(error) })
+    })
+    expect(recoverable).toEqual([])
+    expect(consoleError).not.toHaveBeenCalled()
+    consoleError.mockRestore()
+
+    await vi.waitFor(() => expect(container.textContent).toBe('checkout=true banner=Summer sale'))
+    await vi.waitFor(() => expect(segment.tracks()).toHaveLength(2))
+    await act(() => new Promise((resolve) => setTimeout(resolve, 100)))
+    expect(
+      segment
+        .tracks()
+        .map(
+          (event) =>
+            `${event.userId} ${event.properties!.feature_flag_key}=${event.properties!.value} ${event.properties!.variation_id}`,
+        )
+        .sort(),
+    ).toEqual(['alice banner-text=Summer sale 2', 'alice new-checkout=true cc-on'])
+    // alice's flags were fetched for alice's context.
+    expect(
+      server.requests.filter((request) => request.context).map((request) => request.context!.key),
+    ).toEqual(['alice'])
     container.remove()
   })
 })

@@ -23,6 +23,11 @@ export interface ConfigCatBootstrap {
   /** ConfigCat's serialized config: `fetchTime\netag\nconfigJson`. */
   config: string
   flags: Record<string, BootstrappedFlag>
+  /**
+   * Whose `flags` these are: the user id the server evaluated for, `null` for an anonymous
+   * visitor. For any other `user` they render as loading and are never sent.
+   */
+  user?: string | null
 }
 
 /** The part of a `@configcat/sdk` client (Node, or any server SDK flavour) the helper uses. */
@@ -104,7 +109,7 @@ export async function getConfigCatBootstrap(
       if (details.matchedPercentageOption != null) flag.inExperiment = true
       flags[key] = flag
     }
-    return { config, flags }
+    return { config, flags, user: checked?.id ?? null }
   } catch (error) {
     report(toFlagBridgeError('VENDOR_ERROR', 'ConfigCat on the server failed', error))
     return undefined

@@ -1,7 +1,7 @@
 import type { ConfigCatBootstrap } from './configCatBootstrap'
 import { FlagBridgeError, toFlagBridgeError } from './errors'
 import type { FlagValue, VendorEvaluation } from './evaluation'
-import type { FlagBridgeUser } from './user'
+import { type FlagBridgeUser, isOthersBootstrap } from './user'
 import {
   attachClientEvents,
   type FlagVendor,
@@ -202,9 +202,10 @@ export function createConfigCatVendor(
 
   return {
     provider: 'configcat',
-    serverEvaluate(key) {
+    serverEvaluate(key, user) {
       const flags = bootstrap?.flags
-      return flags && Object.hasOwn(flags, key) ? { ...flags[key]!, isDefault: false } : notServed()
+      if (!flags || !Object.hasOwn(flags, key)) return notServed()
+      return { ...flags[key]!, isDefault: false, loading: isOthersBootstrap(bootstrap.user, user?.id) }
     },
     evaluate(key, _defaultValue, user): VendorEvaluation {
       evaluatingInternally = true

@@ -93,8 +93,11 @@ export function evaluateFlag({
     return fallback({ error })
   }
   if (server) {
-    const bootstrapped = vendor.serverEvaluate?.(key)
-    return bootstrapped && !bootstrapped.isDefault ? served(bootstrapped, false) : fallback({ loading: true })
+    const bootstrapped = vendor.serverEvaluate?.(key, user)
+    // Another user's bootstrap: what the server rendered, as loading (never their exposure).
+    return bootstrapped && !bootstrapped.isDefault
+      ? served(bootstrapped, !!bootstrapped.loading)
+      : fallback({ loading: true })
   }
 
   let state: VendorState

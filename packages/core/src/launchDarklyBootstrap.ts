@@ -69,7 +69,11 @@ export async function getLaunchDarklyBootstrap(
   notInitialized.delete(client)
   try {
     const state = await client.allFlagsState(context, { clientSideOnly: true, withReasons: true })
-    if (state.valid) return state.toJSON() as LaunchDarklyBootstrap
+    if (state.valid) {
+      const json = state.toJSON() as LaunchDarklyBootstrap
+      // Whose flags these are, where LaunchDarkly's client ignores it (see LaunchDarklyBootstrap).
+      return { ...json, $flagsState: { ...json.$flagsState, $user: { key: checked.id } } }
+    }
     report(
       new FlagBridgeError(
         'VENDOR_ERROR',

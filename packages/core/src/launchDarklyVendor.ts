@@ -12,7 +12,7 @@ import {
   type LaunchDarklyDetail,
   type LaunchDarklyInspectors,
 } from './launchDarklyInspectors'
-import type { FlagBridgeUser } from './user'
+import { type FlagBridgeUser, isOthersBootstrap } from './user'
 import { attachClientEvents, type FlagVendor, notServed, type VendorState } from './vendor'
 
 /** The part of a `launchdarkly-js-client-sdk` client (`useLDClient()`, `initialize()`) that FlagBridge uses. */
@@ -28,12 +28,17 @@ export interface LaunchDarklyClientLike {
   off(event: string, listener: (...args: any[]) => void, context?: unknown): void
 }
 
-/** The `bootstrap` flag set LaunchDarkly's server SDKs produce (`allFlagsState().toJSON()`). */
+/**
+ * The `bootstrap` flag set LaunchDarkly's server SDKs produce (`allFlagsState().toJSON()`).
+ * `getLaunchDarklyBootstrap` adds `$flagsState.$user: { key }`, whose flags they are (LaunchDarkly
+ * reads `$flagsState` only for flag keys, which never start with `$`): for any other user they
+ * render as loading, are never sent, and the browser's client fetches that user's flags instead.
+ */
 export interface LaunchDarklyBootstrap {
   [key: string]: unknown
   $flagsState?: Record<
     string,
-    { variation?: number; version?: number; reason?: { kind?: string; inExperiment?: boolean } }
+    { variation?: number; version?: number; reason?: { kind?: string; inExperiment?: boolean }; key?: string }
   >
 }
 
@@ -89,7 +94,10 @@ export function createLaunchDarklyVendor(
   // Set by start(): at once when given, else once the client exists.
   let client: LaunchDarklyClientLike | undefined
   let contexts: ContextSwitch | undefined
-  const { bootstrap } = options
+  const owner = options.bootstrap?.$flagsState?.$user?.key
+  // The browser's client never serves another user's bootstrap: its own context decides.
+  const bootstrap =
+    options.context && isOthersBootstrap(owner, options.context.key) ? undefined : options.bootstrap
   const timeout = options.timeoutMs ?? options.timeout ?? 5_000
   // Without the client's own inspectors, nothing reports details: reads use variationDetail().
   const inspectors = options.flagUsed
@@ -236,11 +244,11 @@ export function createLaunchDarklyVendor(
     return { value: flags[key] as FlagValue, isDefault: false }
   }
 
-  const fromBootstrap = (key: string): VendorEvaluation => {
-    if (!bootstrap || !Object.hasOwn(bootstrap, key) || key.startsWith('$')) return notServed()
-    const meta = bootstrap.$flagsState?.[key]
+  const fromBootstrap = (key: string, flags = bootstrap): VendorEvaluation => {
+    if (!flags || !Object.hasOwn(flags, key) || key.startsWith('$')) return notServed()
+    const meta = flags.$flagsState?.[key]
     return {
-      value: bootstrap[key] as FlagValue,
+      value: flags[key] as FlagValue,
       variationId: meta?.variation === undefined ? undefined : String(meta.variation),
       reason: meta?.reason?.kind,
       isDefault: false,
@@ -250,7 +258,11 @@ export function createLaunchDarklyVendor(
 
   const vendor: LaunchDarklyVendor = {
     provider: 'launchdarkly',
-    serverEvaluate: fromBootstrap,
+    // What the server rendered, whoever it was for: another user's values read as loading.
+    serverEvaluate(key, user) {
+      const served = fromBootstrap(key, options.bootstrap)
+      return isOthersBootstrap(owner, user?.id) ? { ...served, loading: true } : served
+    },
     // variationDetail() would count as an evaluation in LaunchDarkly's own analytics; allFlags() doesn't.
     peek(key, user) {
       if (!client) return fromBootstrap(key)
@@ -294,7 +306,7 @@ export function createLaunchDarklyVendor(
     },
     keys() {
       try {
-        const flags = client ? client.allFlags() : (bootstrap ?? {})
+        const flags = client ? client.allFlags() : (options.bootstrap ?? {})
         return Object.keys(flags).filter((key) => !key.startsWith('$'))
       } catch {
         return []

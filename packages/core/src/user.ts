@@ -141,6 +141,17 @@ function toAttributeValue(value: unknown): UserAttributeValue | undefined {
   return undefined
 }
 
+/**
+ * Whether a server bootstrap evaluated for `owner` (a user id; `null`: an anonymous visitor;
+ * `undefined`: not recorded, trusted) belongs to someone other than the user `id`. Its values
+ * may then differ from this user's: shown where the server rendered them, never sent as theirs.
+ *
+ * @example
+ * isOthersBootstrap(bootstrap.configcat.user, user?.id) // true: rendered as loading, not tracked
+ */
+export const isOthersBootstrap = (owner: string | null | undefined, id: string | undefined): boolean =>
+  owner !== undefined && owner !== (id ?? null)
+
 /** Compares two users by value, so inline `user={{ id }}` props don't look like a new user each render. */
 export function isSameUser(a: FlagBridgeUser | undefined, b: FlagBridgeUser | undefined): boolean {
   if (a === b) return true

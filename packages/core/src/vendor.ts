@@ -38,8 +38,11 @@ export interface FlagVendor {
    * for keys the app never read); absent means `evaluate` has no such side effect.
    */
   peek?(key: string, user: FlagBridgeUser | undefined): VendorEvaluation
-  /** What the server rendered (bootstrapped flags), so hydration matches; absent means defaults. */
-  serverEvaluate?(key: string): VendorEvaluation
+  /**
+   * What the server rendered (bootstrapped flags), so hydration matches; absent means defaults.
+   * `loading` when the bootstrap was evaluated for someone other than `user`: shown, never sent.
+   */
+  serverEvaluate?(key: string, user?: FlagBridgeUser): VendorEvaluation
   /** Every flag key the vendor currently knows. */
   keys(): readonly string[]
   state(): VendorState

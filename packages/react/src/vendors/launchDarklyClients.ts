@@ -4,6 +4,7 @@ import {
   FlagBridgeError,
   type FlagBridgeUser,
   type FlagVendor,
+  isOthersBootstrap,
   type LaunchDarklyBootstrap,
   type LaunchDarklyClientLike,
   type LaunchDarklyVendor,
@@ -88,6 +89,10 @@ export function getLaunchDarklyClient(
         context as never,
         {
           ...options,
+          // Another user's bootstrap is never this client's flags: it fetches its own.
+          bootstrap: isOthersBootstrap(bootstrapOf(options)?.$flagsState?.$user?.key, user?.id)
+            ? undefined
+            : options?.bootstrap,
           wrapperName: 'flagbridge-react',
           // Reasons tell an unknown key (FLAG_NOT_FOUND) from a failed evaluation.
           evaluationReasons: true,
