@@ -1,5 +1,5 @@
 import { getClient, PollingMode } from '@configcat/sdk'
-import { FlagBridgeProvider } from '@flagbridge/react'
+import { FlagBridgeProvider, useTrackedFlag } from '@flagbridge/react'
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { createConsoleLogger, LogLevel, useConfigCatClient } from 'configcat-react'
 import { useLDClient } from 'launchdarkly-react-client-sdk'
@@ -166,5 +166,54 @@ describe('what FlagBridge leaves on an app’s ConfigCat client', () => {
     expect(listening()).toEqual(before)
     unmount()
     client.dispose()
+  })
+})
+
+describe('two providers on one page sharing a ConfigCat client, for different users', () => {
+  it('the anonymous visitor’s provider serves its own values while the other one’s user is the client’s default user', async () => {
+    // Identifier is one of ["ada"] → true (promo-ada), else false (promo-off).
+    const configcat = configCatOffline({
+      promo: {
+        t: 0,
+        v: { b: false },
+        i: 'promo-off',
+        r: [{ c: [{ u: { a: 'Identifier', c: 0, l: ['ada'] } }], s: { v: { b: true }, i: 'promo-ada' } }],
+      },
+    })
+    const sdkKey = configCatSdkKey()
+    const guest = capturingSegment('write-key-guest', { persistUser: false })
+    const ada = capturingSegment('write-key-ada', { persistUser: false })
+    function Promo({ testId }: { testId: string }) {
+      const { value, loading } = useTrackedFlag('promo', false)
+      return <p data-testid={testId}>{loading ? 'loading' : String(value)}</p>
+    }
+    const provider = (
+      user: { id: string } | undefined,
+      segment: ReturnType<typeof capturingSegment>,
+      testId: string,
+    ) => (
+      <FlagBridgeProvider
+        configcat={{ sdkKey, options: configcat.options }}
+        segment={{ analytics: segment.analytics }}
+        user={user}
+        tracking={{ dedupe: 'page' }}
+      >
+        <Promo testId={testId} />
+      </FlagBridgeProvider>
+    )
+    // ada's provider connects last: ada is the shared client's default user.
+    render(
+      <>
+        {provider(undefined, guest, 'guest')}
+        {provider({ id: 'ada' }, ada, 'ada')}
+      </>,
+    )
+    await waitFor(() => expect(ada.tracks()).toHaveLength(1))
+    await waitFor(() => expect(guest.tracks()).toHaveLength(1))
+    await settle()
+    expect(screen.getByTestId('ada').textContent).toBe('true')
+    expect(screen.getByTestId('guest').textContent).toBe('false')
+    expect(sent(ada)).toEqual(['ada promo=true #promo-ada'])
+    expect(sent(guest)).toEqual(['anonymous promo=false #promo-off'])
   })
 })

@@ -158,12 +158,12 @@ export function createConfigCatVendor(
     if (evaluatingInternally || cacheState() !== NO_FLAG_DATA) return
     fetchFailed(typeof message === 'string' ? message : (exception ?? message))
   }
-  /** The id of the client's default user as FlagBridge set it (`undefined`: anonymous). */
-  let identifiedAs: string | undefined
+  /** The client's default user as FlagBridge set it (`undefined`: anonymous). */
+  let identified: ConfigCatUser | undefined
   const onFlagEvaluated = (details: ConfigCatDetails) => {
     // An evaluation made for someone else (a User passed to the call, a read still waiting for the
     // config when the user switched) is not the current user's exposure.
-    if (evaluatingInternally || sdkListeners.size === 0 || details.user?.identifier !== identifiedAs) return
+    if (evaluatingInternally || sdkListeners.size === 0 || details.user?.identifier !== identified?.identifier) return
     const evaluation: SdkEvaluation = {
       key: details.key,
       value: details.value as FlagValue,
@@ -172,6 +172,20 @@ export function createConfigCatVendor(
       ...(details.matchedPercentageOption != null ? { inExperiment: true } : {}),
     }
     for (const listener of sdkListeners) listener(evaluation)
+  }
+
+  /**
+   * The client's default user is someone FlagBridge identified (another provider on the page
+   * sharing the client, or the previous one remounted for the next visitor): the anonymous visitor
+   * is evaluated without them (a snapshot keeps the default user it was taken with), never as them.
+   */
+  const anonymousSnapshot = (defaultUser: ConfigCatUser) => {
+    client.clearDefaultUser()
+    try {
+      return client.snapshot()
+    } finally {
+      client.setDefaultUser(defaultUser)
+    }
   }
 
   let detach: (() => void) | undefined
@@ -211,10 +225,7 @@ export function createConfigCatVendor(
       evaluatingInternally = true
       try {
         // A null default makes ConfigCat serve the setting whatever its type; FlagBridge checks the type itself.
-        // The client's default user is still someone FlagBridge identified (a provider remounted for
-        // the next visitor on a shared client): loading until identify clears it, never their value.
-        if (!user && identifiedAs) return { value: undefined, isDefault: true, loading: true }
-        const snapshot = client.snapshot()
+        const snapshot = user || !identified ? client.snapshot() : anonymousSnapshot(identified)
         // Before any config arrives, ConfigCat would log an error per evaluation: there is nothing to evaluate yet.
         if (snapshot.cacheState === NO_FLAG_DATA) return notServed()
         // An unknown key is a default, not an error (and ConfigCat would log one).
@@ -269,12 +280,13 @@ export function createConfigCatVendor(
       }
     },
     // The client's default user is shared: the last provider to identify set it.
-    isFor: (user) => user?.id === identifiedAs,
+    isFor: (user) => user?.id === identified?.identifier,
     async identify(user) {
       try {
-        if (user) client.setDefaultUser(toConfigCatUser(user))
+        const next = user && toConfigCatUser(user)
+        if (next) client.setDefaultUser(next)
         else client.clearDefaultUser()
-        identifiedAs = user?.id
+        identified = next
       } catch (error) {
         throw toFlagBridgeError('VENDOR_ERROR', 'ConfigCat could not switch users', error)
       }
