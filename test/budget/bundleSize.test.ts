@@ -98,18 +98,20 @@ const over = (result: Measured) =>
 // +99 B critical, +100 B everything (+38 /configcat, +90 /launchdarkly), +71 B core: a server
 // bootstrap made for another user than `user` (it records whose it is) renders as loading, is never
 // sent as theirs, and LaunchDarkly's client fetches the real user's flags instead of serving it.
+// +27 B critical, +26 B everything (+20 /configcat), +17 B core: an anonymous provider sharing its ConfigCat
+// client with a signed-in user's is evaluated without that default user instead of loading meanwhile.
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_119, total: 20_544 },
-  '@flagbridge/react/configcat': { critical: 11_136, total: 17_560 },
+  '@flagbridge/react': { critical: 14_146, total: 20_570 },
+  '@flagbridge/react/configcat': { critical: 11_156, total: 17_580 },
   '@flagbridge/react/launchdarkly': { critical: 12_846, total: 19_270 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 15_592
+const CORE_CEILING = 15_609
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

@@ -163,7 +163,12 @@ export function createConfigCatVendor(
   const onFlagEvaluated = (details: ConfigCatDetails) => {
     // An evaluation made for someone else (a User passed to the call, a read still waiting for the
     // config when the user switched) is not the current user's exposure.
-    if (evaluatingInternally || sdkListeners.size === 0 || details.user?.identifier !== identified?.identifier) return
+    if (
+      evaluatingInternally ||
+      sdkListeners.size === 0 ||
+      details.user?.identifier !== identified?.identifier
+    )
+      return
     const evaluation: SdkEvaluation = {
       key: details.key,
       value: details.value as FlagValue,
