@@ -100,18 +100,20 @@ const over = (result: Measured) =>
 // sent as theirs, and LaunchDarkly's client fetches the real user's flags instead of serving it.
 // +27 B critical, +26 B everything (+20 /configcat), +17 B core: an anonymous provider sharing its ConfigCat
 // client with a signed-in user's is evaluated without that default user instead of loading meanwhile.
+// +9 B critical and everything (+11 /configcat, +13 /launchdarkly), +6 B core: a bootstrapped value of
+// the wrong type is TYPE_MISMATCH on the server too; hydration keeps the server's equal snapshots (one exposure).
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_146, total: 20_570 },
-  '@flagbridge/react/configcat': { critical: 11_156, total: 17_580 },
-  '@flagbridge/react/launchdarkly': { critical: 12_846, total: 19_270 },
+  '@flagbridge/react': { critical: 14_155, total: 20_579 },
+  '@flagbridge/react/configcat': { critical: 11_167, total: 17_592 },
+  '@flagbridge/react/launchdarkly': { critical: 12_859, total: 19_283 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 15_609
+const CORE_CEILING = 15_615
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

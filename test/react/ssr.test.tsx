@@ -246,4 +246,97 @@ describe('hydration', () => {
     ).toEqual(['alice'])
     container.remove()
   })
+
+  it("client values equal to the server's: hydration re-renders nothing and sends each flag once, even with dedupe 'none'", async () => {
+    const segment = capturingSegment()
+    let renders = 0
+    function Counted() {
+      renders++
+      return <Flags />
+    }
+    const app = (
+      <FlagBridgeProvider
+        launchdarkly={{
+          clientSideID: 'ld-hydrate-same',
+          options: launchDarklyOffline({
+            'new-checkout': { value: true, variation: 0 },
+            'banner-text': { value: 'Sale', variation: 1 },
+          }),
+        }}
+        segment={{ analytics: segment.analytics }}
+        user={{ id: 'user-1' }}
+        tracking={{ dedupe: 'none' }}
+      >
+        <Counted />
+      </FlagBridgeProvider>
+    )
+    const html = renderOnServer(app)
+    expect(html.replaceAll('<!-- -->', '')).toBe('<p id="flags">checkout=true banner=Sale</p>')
+    const container = document.createElement('div')
+    container.innerHTML = html
+    document.body.append(container)
+    renders = 0
+    const recoverable: unknown[] = []
+    await act(async () => {
+      hydrateRoot(container, app, { onRecoverableError: (error) => recoverable.push(error) })
+    })
+    expect(recoverable).toEqual([])
+    await vi.waitFor(() => expect(segment.tracks().length).toBeGreaterThanOrEqual(2))
+    await act(() => new Promise((resolve) => setTimeout(resolve, 100)))
+    expect(container.textContent).toBe('checkout=true banner=Sale')
+    expect(
+      segment.tracks().map((event) => `${event.properties!.feature_flag_key}=${event.properties!.value}`),
+    ).toEqual(['new-checkout=true', 'banner-text=Sale'])
+    expect(renders).toBe(1)
+    container.remove()
+  })
+
+  it('a bootstrapped value of another type than the default renders the default with TYPE_MISMATCH on the server too, and is never sent', async () => {
+    const segment = capturingSegment()
+    const errors: string[] = []
+    function Mismatched() {
+      const checkout = useTrackedFlag('new-checkout', false)
+      // banner-text is a text flag; read here with a boolean default.
+      const banner = useTrackedFlag('banner-text', false)
+      return (
+        <p id="flags">
+          checkout={String(checkout.value)} banner={String(banner.value)} {banner.error?.code}
+        </p>
+      )
+    }
+    const app = (
+      <FlagBridgeProvider
+        launchdarkly={{
+          clientSideID: 'ld-hydrate-mismatch',
+          options: launchDarklyOffline({
+            'new-checkout': { value: true, variation: 0 },
+            'banner-text': { value: 'Sale', variation: 1 },
+          }),
+        }}
+        segment={{ analytics: segment.analytics }}
+        user={{ id: 'user-1' }}
+        onError={(error) => errors.push(error.code)}
+      >
+        <Mismatched />
+      </FlagBridgeProvider>
+    )
+    const html = renderOnServer(app)
+    expect(html.replaceAll('<!-- -->', '')).toBe('<p id="flags">checkout=true banner=false TYPE_MISMATCH</p>')
+    const container = document.createElement('div')
+    container.innerHTML = html
+    document.body.append(container)
+    const recoverable: unknown[] = []
+    await act(async () => {
+      hydrateRoot(container, app, { onRecoverableError: (error) => recoverable.push(error) })
+    })
+    expect(recoverable).toEqual([])
+    await vi.waitFor(() => expect(segment.tracks().length).toBeGreaterThanOrEqual(1))
+    await act(() => new Promise((resolve) => setTimeout(resolve, 100)))
+    expect(container.textContent).toBe('checkout=true banner=false TYPE_MISMATCH')
+    expect(
+      segment.tracks().map((event) => `${event.properties!.feature_flag_key}=${event.properties!.value}`),
+    ).toEqual(['new-checkout=true'])
+    expect(errors).toContain('TYPE_MISMATCH')
+    container.remove()
+  })
 })

@@ -58,8 +58,18 @@ export function evaluateFlag({
     loading: false,
     ...fields,
   })
-  const served = ({ value, variationId, reason, inExperiment }: VendorEvaluation, loading: boolean) =>
-    fallback({
+  /** A value of the default's type, else the default with `TYPE_MISMATCH` (on the server too, so hydration matches). */
+  const served = ({ value, variationId, reason, inExperiment }: VendorEvaluation, loading: boolean) => {
+    if (defaultValue !== undefined && defaultValue !== null && kindOf(value) !== kindOf(defaultValue)) {
+      const error = new FlagBridgeError(
+        'TYPE_MISMATCH',
+        process.env.NODE_ENV !== 'production'
+          ? `"${key}" is a ${kindOf(value)} flag in ${provider} but the default is a ${kindOf(defaultValue)}: the default is served.`
+          : `"${key}": ${kindOf(value)}, default ${kindOf(defaultValue)}`,
+      )
+      return fallback({ variationId, error })
+    }
+    return fallback({
       value,
       variationId,
       reason,
@@ -67,6 +77,7 @@ export function evaluateFlag({
       loading,
       ...(inExperiment ? { inExperiment } : {}),
     })
+  }
 
   if (typeof key !== 'string' || key.length === 0) {
     const got = JSON.stringify(key) ?? String(key)
@@ -114,15 +125,6 @@ export function evaluateFlag({
   if (result.isDefault || result.value === undefined) {
     const error = result.error ?? (state.status === 'error' ? state.error : undefined)
     return fallback({ error, loading: (result.loading ?? state.status === 'loading') && !error })
-  }
-  if (defaultValue !== undefined && defaultValue !== null && kindOf(result.value) !== kindOf(defaultValue)) {
-    const error = new FlagBridgeError(
-      'TYPE_MISMATCH',
-      process.env.NODE_ENV !== 'production'
-        ? `"${key}" is a ${kindOf(result.value)} flag in ${provider} but the default is a ${kindOf(defaultValue)}: the default is served.`
-        : `"${key}": ${kindOf(result.value)}, default ${kindOf(defaultValue)}`,
-    )
-    return fallback({ variationId: result.variationId, error })
   }
   // Served but stale (LaunchDarkly still fetching the new user's flags): shown, not tracked.
   return served(result, state.status === 'loading')

@@ -244,7 +244,12 @@ export function createFlagStore(
   const reevaluate = (entry: CachedEvaluation) => {
     entry.stale = false
     const next = evaluate(entry.key, entry.source, entry.defaultValue, false)
-    if (entry.evaluation && isSameEvaluation(entry.evaluation, next)) return false
+    // The first client snapshot equal to the server's is the server's: hydration re-renders nothing, sends once.
+    const before = entry.evaluation ?? entry.server
+    if (before && isSameEvaluation(before, next)) {
+      entry.evaluation = before
+      return false
+    }
     entry.evaluation = next
     return true
   }
