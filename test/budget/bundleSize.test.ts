@@ -102,18 +102,20 @@ const over = (result: Measured) =>
 // client with a signed-in user's is evaluated without that default user instead of loading meanwhile.
 // +9 B critical and everything (+11 /configcat, +13 /launchdarkly), +6 B core: a bootstrapped value of
 // the wrong type is TYPE_MISMATCH on the server too; hydration keeps the server's equal snapshots (one exposure).
+// +60 B critical (+44 /configcat, +75 /launchdarkly), +61 B everything (+43, +76), +63 B core: a client snapshot a change
+// replaced before its component's effects ran is not sent (the store's superseded set, the bridge's check).
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_155, total: 20_579 },
-  '@flagbridge/react/configcat': { critical: 11_167, total: 17_592 },
-  '@flagbridge/react/launchdarkly': { critical: 12_859, total: 19_283 },
+  '@flagbridge/react': { critical: 14_215, total: 20_640 },
+  '@flagbridge/react/configcat': { critical: 11_211, total: 17_635 },
+  '@flagbridge/react/launchdarkly': { critical: 12_934, total: 19_359 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 15_615
+const CORE_CEILING = 15_678
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

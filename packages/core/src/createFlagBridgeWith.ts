@@ -307,7 +307,9 @@ export function createFlagBridgeWith(
         stats.record(evaluation)
         if (evaluation.error) report(evaluation.error)
       }
-      if (!track || evaluation.user !== (user ? user.id : null)) return
+      // Shown for another user, or replaced by a change since it rendered (an override the overlay
+      // applies as the page mounts, before the first paint): the component shows the new snapshot.
+      if (!track || evaluation.user !== (user ? user.id : null) || store.isSuperseded(evaluation)) return
       const exposure = toExposure(evaluation, user)
       if (!exposure) return
       tracker.record(exposure, exposures)

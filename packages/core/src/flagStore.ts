@@ -240,6 +240,8 @@ export function createFlagStore(
     notify(changed)
   }
 
+  /** Snapshots a change replaced: one a component committed before re-rendering was never painted. */
+  const superseded = new WeakSet<FlagEvaluation<unknown>>()
   /** Evaluates an entry again; `true` when its snapshot changed (else the old object is kept). */
   const reevaluate = (entry: CachedEvaluation) => {
     entry.stale = false
@@ -250,6 +252,8 @@ export function createFlagStore(
       entry.evaluation = before
       return false
     }
+    // The server's snapshot was painted (the server's HTML): only a client snapshot can be superseded.
+    if (entry.evaluation && entry.evaluation !== entry.server) superseded.add(entry.evaluation)
     entry.evaluation = next
     return true
   }
@@ -289,6 +293,11 @@ export function createFlagStore(
       if (!entry.evaluation || entry.stale) reevaluate(entry)
       return entry.evaluation as FlagEvaluation<T>
     },
+    /**
+     * `true` once a change (vendor, user, override) has replaced this snapshot: a component that
+     * committed it re-renders with the new one, so it is not what the visitor sees.
+     */
+    isSuperseded: (evaluation: FlagEvaluation<unknown>): boolean => superseded.has(evaluation),
     /** The snapshot the server rendered: defaults, or bootstrapped values (for hydration). */
     getServerEvaluation<T>(key: string, defaultValue: T, source?: FlagProvider): FlagEvaluation<T> {
       const entry = cached(key, defaultValue, source)

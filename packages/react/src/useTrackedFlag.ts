@@ -121,6 +121,8 @@ export function useTrackedFlag(
     () => store.getServerEvaluation(key, defaultValue, source),
   )
 
+  // note: after useSyncExternalStore, whose mount effect re-reads the snapshot first: one a change
+  // replaced since this render (an override applied in a layout effect) is then known as superseded.
   const controls = useExposure(bridge, evaluation, options ?? NO_OPTIONS)
   return useMemo(() => toTrackedFlag<unknown>(evaluation, controls), [evaluation, controls])
 }

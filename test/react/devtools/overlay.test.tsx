@@ -3,7 +3,7 @@ import { useTrackedFlag } from '@flagbridge/react'
 import { FlagDebugOverlay, OVERRIDES_STORAGE_KEY } from '@flagbridge/react/devtools'
 import { createEventRecorder, type StaticVendor, TestFlagBridgeProvider } from '@flagbridge/react/testing'
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
-import { useState } from 'react'
+import { StrictMode, useState } from 'react'
 import { describe, expect, it, vi } from 'vitest'
 
 /** The overlay renders into a shadow root: queries go through it. */
@@ -251,6 +251,43 @@ describe('persisted overrides', () => {
       </TestFlagBridgeProvider>,
     )
     await waitFor(() => expect(screen.getByTestId('beta').textContent).toBe('false (overridden)'))
+  })
+
+  it('one applied as the page mounts is what counts as shown: the vendor’s value, never painted, is not sent', async () => {
+    // The overlay applies saved overrides in a layout effect, after the page's components rendered
+    // the vendor's value and before anything is painted: that first render is not an exposure.
+    for (const [strict, trackOverrides] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
+      localStorage.setItem(
+        OVERRIDES_STORAGE_KEY,
+        JSON.stringify([{ key: 'beta', provider: 'configcat', value: false }]),
+      )
+      const recorder = createEventRecorder()
+      const page = (
+        <TestFlagBridgeProvider
+          flags={{ beta: { value: true, variationId: 'v-on' } }}
+          user={{ id: 'u1' }}
+          recorder={recorder}
+          tracking={{ trackOverrides }}
+        >
+          <Show flag="beta" fallback={false} />
+          <FlagDebugOverlay />
+        </TestFlagBridgeProvider>
+      )
+      const { unmount } = render(strict ? <StrictMode>{page}</StrictMode> : page)
+      await act(async () => {})
+      expect(screen.getByTestId('beta').textContent).toBe('false (overridden)')
+      expect(
+        recorder.tracks().map((event) => [event.userId, event.properties.value, event.overridden]),
+        `StrictMode ${strict}, trackOverrides ${trackOverrides}`,
+      ).toEqual(trackOverrides ? [['u1', false, true]] : [])
+      unmount()
+      localStorage.clear()
+    }
   })
 
   it('ignores them when the overlay is disabled', async () => {
