@@ -1,7 +1,10 @@
-import { FlagBridgeProvider, useTrackedFlag } from '@flagbridge/react'
+import { PassThrough } from 'node:stream'
+import { getClient, PollingMode } from '@configcat/sdk'
+import { FlagBridgeProvider, useFlagBridge, useTrackedFlag } from '@flagbridge/react'
 import { act } from '@testing-library/react'
+import { lazy, Suspense, useLayoutEffect } from 'react'
 import { hydrateRoot } from 'react-dom/client'
-import { renderToString } from 'react-dom/server'
+import { renderToPipeableStream, renderToString } from 'react-dom/server'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   capturingSegment,
@@ -338,5 +341,90 @@ describe('hydration', () => {
     ).toEqual(['new-checkout=true'])
     expect(errors).toContain('TYPE_MISMATCH')
     container.remove()
+  })
+
+  it('a Suspense boundary hydrating after an override was set still hydrates what the server streamed, then shows the override', async () => {
+    function Banner() {
+      const banner = useTrackedFlag('banner-text', 'default banner')
+      return <span id="banner">{banner.value}</span>
+    }
+    /** An override set as the overlay sets its saved ones: in a layout effect, after the shell hydrated. */
+    function SetOverride() {
+      const { setOverride } = useFlagBridge()
+      useLayoutEffect(() => setOverride('banner-text', 'Overridden'), [setOverride])
+      return null
+    }
+    // ConfigCat through an app's own client: no vendor React provider whose update after mount would
+    // switch the not yet hydrated boundary to client rendering (LDProvider and ConfigCatProvider do).
+    const client = getClient(
+      configCatSdkKey(),
+      PollingMode.ManualPoll,
+      configCatOffline({ 'banner-text': { t: 1, v: { s: 'Sale' }, i: 'cc-sale' } }).options as never,
+    )
+    const app = (Late: React.ComponentType) => (
+      <FlagBridgeProvider configcat={{ client: client as never }} user={{ id: 'user-1' }}>
+        <SetOverride />
+        <Suspense fallback={<span>loading</span>}>
+          <Late />
+        </Suspense>
+      </FlagBridgeProvider>
+    )
+    // The server streams the boundary's content once it is ready.
+    const globals = globalThis as Record<string, unknown>
+    const saved = { window: globals.window, XMLHttpRequest: globals.XMLHttpRequest }
+    delete globals.window
+    delete globals.XMLHttpRequest
+    let html = ''
+    try {
+      const ServerLate = lazy(async () => ({ default: Banner }))
+      html = await new Promise<string>((resolve, reject) => {
+        const stream = renderToPipeableStream(app(ServerLate), {
+          onAllReady() {
+            const sink = new PassThrough()
+            let text = ''
+            sink.on('data', (chunk) => {
+              text += chunk
+            })
+            sink.on('end', () => resolve(text))
+            stream.pipe(sink)
+          },
+          onShellError: reject,
+        })
+      })
+    } finally {
+      Object.assign(globals, saved)
+    }
+    expect(html).toContain('<span id="banner">default banner</span>')
+
+    // In the browser the boundary's code arrives after the shell hydrated (and the override was set).
+    let load!: () => void
+    const ClientLate = lazy(
+      () =>
+        new Promise<{ default: typeof Banner }>((resolve) => {
+          load = () => resolve({ default: Banner })
+        }),
+    )
+    const container = document.createElement('div')
+    container.innerHTML = html
+    document.body.append(container)
+    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const recoverable: unknown[] = []
+    await act(async () => {
+      hydrateRoot(container, app(ClientLate), { onRecoverableError: (error) => recoverable.push(error) })
+    })
+    expect(container.querySelector('#banner')?.textContent).toBe('default banner')
+    await act(async () => {
+      load()
+    })
+    expect(recoverable).toEqual([])
+    // Both renderers run in this one process (in an app they don't): React warns about shared contexts.
+    const sameProcess = /multiple renderers concurrently rendering the same context provider/
+    expect(
+      consoleError.mock.calls.map((call) => String(call[0])).filter((text) => !sameProcess.test(text)),
+    ).toEqual([])
+    consoleError.mockRestore()
+    expect(container.querySelector('#banner')?.textContent).toBe('Overridden')
+    container.remove()
+    client.dispose()
   })
 })

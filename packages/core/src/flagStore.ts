@@ -184,7 +184,10 @@ export function createFlagStore(
       typeof key === 'string' && key.length > 0
         ? route(key, source, server)
         : { provider: undefined, inferred: false }
-    const override = overrides.get(overrideId(provider, key)) ?? overrides.get(overrideId(undefined, key))
+    // The server never has overrides: a boundary hydrating after one was set must match its HTML.
+    const override = server
+      ? undefined
+      : (overrides.get(overrideId(provider, key)) ?? overrides.get(overrideId(undefined, key)))
     const vendor = provider ? vendors[provider] : undefined
     const evaluation = evaluateFlag({ key, defaultValue, provider, vendor, override, user, server })
     // Shown once, the key stays with this vendor for the page (also when the server render chose it).
