@@ -104,18 +104,20 @@ const over = (result: Measured) =>
 // the wrong type is TYPE_MISMATCH on the server too; hydration keeps the server's equal snapshots (one exposure).
 // +60 B critical (+44 /configcat, +75 /launchdarkly), +61 B everything (+43, +76), +63 B core: a client snapshot a change
 // replaced before its component's effects ran is not sent (the store's superseded set, the bridge's check).
+// +3 B critical, +2 B everything (+4 /configcat, +2 /launchdarkly), +4 B core: server snapshots never have
+// overrides, so a Suspense boundary hydrating after one was set matches its HTML.
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_215, total: 20_640 },
-  '@flagbridge/react/configcat': { critical: 11_211, total: 17_635 },
-  '@flagbridge/react/launchdarkly': { critical: 12_934, total: 19_359 },
+  '@flagbridge/react': { critical: 14_218, total: 20_642 },
+  '@flagbridge/react/configcat': { critical: 11_215, total: 17_640 },
+  '@flagbridge/react/launchdarkly': { critical: 12_936, total: 19_361 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 15_678
+const CORE_CEILING = 15_682
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {
