@@ -1,9 +1,9 @@
 import { FlagBridgeError } from '@flagbridge/core'
-import { useTrackedFlag } from '@flagbridge/react'
+import { useFlagBridge, useTrackedFlag } from '@flagbridge/react'
 import { FlagDebugOverlay, OVERRIDES_STORAGE_KEY } from '@flagbridge/react/devtools'
 import { createEventRecorder, type StaticVendor, TestFlagBridgeProvider } from '@flagbridge/react/testing'
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
-import { StrictMode, useState } from 'react'
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
+import { StrictMode, useEffect, useState } from 'react'
 import { describe, expect, it, vi } from 'vitest'
 
 /** The overlay renders into a shadow root: queries go through it. */
@@ -288,6 +288,77 @@ describe('persisted overrides', () => {
       unmount()
       localStorage.clear()
     }
+  })
+
+  it('they go with the overlay: a staff-only overlay leaves nothing to the next visitor, and brings them back', async () => {
+    localStorage.setItem(
+      OVERRIDES_STORAGE_KEY,
+      JSON.stringify([{ key: 'beta', provider: 'configcat', value: false }]),
+    )
+    const recorder = createEventRecorder()
+    const App = ({ staff }: { staff: boolean }) => (
+      <TestFlagBridgeProvider
+        flags={{ beta: true }}
+        user={staff ? { id: 'staff-1' } : undefined}
+        recorder={recorder}
+      >
+        <Show flag="beta" fallback={false} />
+        <FlagDebugOverlay enabled={staff} />
+      </TestFlagBridgeProvider>
+    )
+    const { rerender } = render(<App staff />)
+    await act(async () => {})
+    expect(screen.getByTestId('beta').textContent).toBe('false (overridden)')
+    // Signed out: the overlay is disabled, and the visitor after the staff member sees the vendor's value.
+    rerender(<App staff={false} />)
+    await act(async () => {})
+    expect(screen.getByTestId('beta').textContent).toBe('true')
+    expect(
+      recorder.tracks().map((event) => [event.userId, event.properties.value, event.overridden]),
+    ).toEqual([[null, true, false]])
+    // Kept for the overlay's next mount.
+    expect(JSON.parse(localStorage.getItem(OVERRIDES_STORAGE_KEY) ?? '[]')).toEqual([
+      { key: 'beta', provider: 'configcat', value: false },
+    ])
+    rerender(<App staff />)
+    await act(async () => {})
+    expect(screen.getByTestId('beta').textContent).toBe('false (overridden)')
+  })
+
+  it('overrides set in the overlay without persisting also go with it; the app’s own overrides stay and are not saved', async () => {
+    function AppOverride() {
+      const { setOverride } = useFlagBridge()
+      useEffect(() => setOverride('limit', 7), [setOverride])
+      return null
+    }
+    const App = ({ overlay: shown }: { overlay: boolean }) => (
+      <TestFlagBridgeProvider flags={{ beta: true, limit: 5 }}>
+        <Show flag="beta" fallback={false} />
+        <Show flag="limit" fallback={0} />
+        <AppOverride />
+        {shown && <FlagDebugOverlay persistOverrides={false} defaultOpen />}
+      </TestFlagBridgeProvider>
+    )
+    const { rerender } = render(<App overlay />)
+    await waitFor(() => overlay().getByRole('button', { name: 'Set false: beta (configcat)' }))
+    fireEvent.click(overlay().getByRole('button', { name: 'Set false: beta (configcat)' }))
+    expect(screen.getByTestId('beta').textContent).toBe('false (overridden)')
+    rerender(<App overlay={false} />)
+    await act(async () => {})
+    expect(screen.getByTestId('beta').textContent).toBe('true')
+    expect(screen.getByTestId('limit').textContent).toBe('7 (overridden)')
+    cleanup()
+    // With persistence on, the overlay saves only its own overrides.
+    render(
+      <TestFlagBridgeProvider flags={{ beta: true, limit: 5 }}>
+        <Show flag="limit" fallback={0} />
+        <AppOverride />
+        <FlagDebugOverlay />
+      </TestFlagBridgeProvider>,
+    )
+    await act(async () => {})
+    expect(screen.getByTestId('limit').textContent).toBe('7 (overridden)')
+    expect(localStorage.getItem(OVERRIDES_STORAGE_KEY)).toBeNull()
   })
 
   it('ignores them when the overlay is disabled', async () => {

@@ -87,9 +87,9 @@ function EnabledOverlay({
   const launcherRef = useRef<HTMLButtonElement>(null)
   const panelId = useId()
 
-  // Layout effect: saved overrides are in place before the first paint.
+  // Layout effect: saved overrides are in place before the first paint; the overlay's go with it.
   useIsomorphicLayoutEffect(() => {
-    if (allowOverrides && persistOverrides) return syncPersistedOverrides(bridge)
+    if (allowOverrides) return syncPersistedOverrides(bridge, persistOverrides)
   }, [bridge, allowOverrides, persistOverrides])
 
   useEffect(() => {

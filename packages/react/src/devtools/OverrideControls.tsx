@@ -1,5 +1,6 @@
 import type { FlagProvider, FlagStore, FlagValue } from '@flagbridge/core'
 import { useState } from 'react'
+import { setOverlayOverride } from './overridePersistence'
 
 type Kind = 'boolean' | 'string' | 'number' | 'json'
 
@@ -46,7 +47,7 @@ export function OverrideControls({
   const kind = kindOf(value)
   const [draft, setDraft] = useState<string | undefined>(undefined)
   const where = provider ? ` (${provider})` : ''
-  const set = (next: FlagValue) => store.setOverride({ key: flagKey, provider, value: next })
+  const set = (next: FlagValue) => setOverlayOverride(store, { key: flagKey, provider, value: next })
 
   if (draft !== undefined) {
     const parsed = parseInput(kind, draft)

@@ -1,4 +1,4 @@
-import type { FlagBridge, FlagOverride } from '@flagbridge/core'
+import type { FlagBridge, FlagOverride, FlagStore } from '@flagbridge/core'
 
 /** Where the overlay keeps overrides between page loads. */
 export const OVERRIDES_STORAGE_KEY = 'flagbridge:overrides'
@@ -30,27 +30,58 @@ export function readPersistedOverrides(): FlagOverride[] {
   }
 }
 
+/** The overrides each store's overlay set (from its controls or storage): they go with the overlay. */
+const overlayOverrides = new WeakMap<FlagStore, Set<FlagOverride>>()
+const ownedBy = (store: FlagStore) => {
+  let owned = overlayOverrides.get(store)
+  if (!owned) {
+    owned = new Set()
+    overlayOverrides.set(store, owned)
+  }
+  return owned
+}
+
+/** Sets an override as the overlay's own (its controls use this). */
+export function setOverlayOverride(store: FlagStore, override: FlagOverride) {
+  ownedBy(store).add(override)
+  store.setOverride(override)
+}
+
 /**
- * Applies the saved overrides to the bridge, then saves every later change. Only the
- * enabled overlay calls this, so a production build without `enabled` ignores them.
- * Returns the unsubscribe.
+ * While the enabled overlay is mounted: with `persist`, applies the saved overrides and saves every
+ * later change of the overlay's own (never the app's `setOverride`). Returns what removes the
+ * overlay's overrides when it unmounts or is disabled (a staff-only overlay leaves nothing behind
+ * for the next visitor); saved ones come back with it.
  */
-export function syncPersistedOverrides(bridge: FlagBridge): () => void {
+export function syncPersistedOverrides(bridge: FlagBridge, persist: boolean): () => void {
   const { store } = bridge
-  for (const override of readPersistedOverrides()) {
-    const current = store.overrides().find((o) => o.key === override.key && o.provider === override.provider)
-    if (!current) store.setOverride(override)
+  const owned = ownedBy(store)
+  const own = () => store.overrides().filter((override) => owned.has(override))
+  let stop = () => {}
+  if (persist) {
+    for (const override of readPersistedOverrides()) {
+      const current = store
+        .overrides()
+        .find((o) => o.key === override.key && o.provider === override.provider)
+      if (!current) setOverlayOverride(store, override)
+    }
+    let saved = JSON.stringify(own())
+    const save = () => {
+      const next = JSON.stringify(own())
+      if (next === saved) return
+      saved = next
+      try {
+        if (next === '[]') storage()?.removeItem(OVERRIDES_STORAGE_KEY)
+        else storage()?.setItem(OVERRIDES_STORAGE_KEY, next)
+      } catch {}
+    }
+    save()
+    stop = store.subscribeAll(save)
   }
-  let saved = JSON.stringify(store.overrides())
-  const save = () => {
-    const next = JSON.stringify(store.overrides())
-    if (next === saved) return
-    saved = next
-    try {
-      if (store.overrides().length === 0) storage()?.removeItem(OVERRIDES_STORAGE_KEY)
-      else storage()?.setItem(OVERRIDES_STORAGE_KEY, next)
-    } catch {}
+  return () => {
+    // Unsubscribed first: what is saved stays saved.
+    stop()
+    for (const override of own()) store.clearOverride(override.key, override.provider)
+    owned.clear()
   }
-  save()
-  return store.subscribeAll(save)
 }
