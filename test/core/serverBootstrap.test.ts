@@ -263,4 +263,22 @@ describe('getFlagBridgeBootstrap', () => {
     // Anonymous for LaunchDarkly too: no bootstrap, the browser's client evaluates by its own key.
     expect(refused.launchdarkly).toBeUndefined()
   })
+
+  it('a missing client or cache (an unset environment variable) is reported, and the page still renders: never rejects', async () => {
+    const errors: FlagBridgeError[] = []
+    const bootstrap = await getFlagBridgeBootstrap(
+      BOB,
+      {
+        configcat: { client: undefined as never, cache: undefined as never },
+        launchdarkly: { client: undefined as never },
+      },
+      { onError: (error) => errors.push(error) },
+    )
+    expect(bootstrap).toEqual({})
+    expect(errors.map((error) => error.code)).toEqual(['VENDOR_ERROR', 'VENDOR_ERROR'])
+    expect(errors.map((error) => error.message.split(':')[0])).toEqual([
+      '[flagbridge] ConfigCat on the server failed',
+      '[flagbridge] LaunchDarkly on the server failed',
+    ])
+  })
 })

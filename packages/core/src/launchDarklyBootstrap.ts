@@ -49,25 +49,26 @@ export async function getLaunchDarklyBootstrap(
   // sent as that visitor's exposures. So anonymous visitors get no bootstrap: the browser fetches.
   if (!checked) return undefined
   const context = { ...toLaunchDarklyContext(checked), key: checked.id }
-  if (!client.initialized?.()) {
-    if (client.initialized && notInitialized.has(client)) return undefined
-    try {
-      await client.waitForInitialization({ timeout: (options.timeoutMs ?? 5_000) / 1000 })
-    } catch (error) {
-      if (!notInitialized.has(client))
-        report(
-          toFlagBridgeError(
-            'VENDOR_ERROR',
-            'LaunchDarkly on the server did not initialize (the page renders its flags with their defaults, and the browser fetches them itself)',
-            error,
-          ),
-        )
-      notInitialized.add(client)
-      return undefined
-    }
-  }
-  notInitialized.delete(client)
+  // All of it inside: a missing client (an unset environment variable) is reported, never thrown.
   try {
+    if (!client.initialized?.()) {
+      if (client.initialized && notInitialized.has(client)) return undefined
+      try {
+        await client.waitForInitialization({ timeout: (options.timeoutMs ?? 5_000) / 1000 })
+      } catch (error) {
+        if (!notInitialized.has(client))
+          report(
+            toFlagBridgeError(
+              'VENDOR_ERROR',
+              'LaunchDarkly on the server did not initialize (the page renders its flags with their defaults, and the browser fetches them itself)',
+              error,
+            ),
+          )
+        notInitialized.add(client)
+        return undefined
+      }
+    }
+    notInitialized.delete(client)
     const state = await client.allFlagsState(context, { clientSideOnly: true, withReasons: true })
     if (state.valid) {
       const json = state.toJSON() as LaunchDarklyBootstrap
