@@ -60,6 +60,62 @@ describe('TestFlagBridgeProvider tracking', () => {
   })
 })
 
+describe('the recorder gets what Segment and Heap would', () => {
+  it('tracking.maxValueLength cuts long values to the variation id in the recorded payloads, as the real destinations do', () => {
+    const recorder = createEventRecorder()
+    render(
+      <TestFlagBridgeProvider
+        flags={{ banner: { value: 'A long banner text', variationId: 'v-long' }, short: 'ok' }}
+        user={{ id: 'u1' }}
+        recorder={recorder}
+        tracking={{ maxValueLength: 5, exposureEvents: ['Feature Flag Evaluated', 'Experiment Viewed'] }}
+      >
+        <Show flag="banner" />
+        <Show flag="short" />
+      </TestFlagBridgeProvider>,
+    )
+    expect(
+      recorder
+        .tracks()
+        .map((event) => [
+          event.properties.feature_flag_key,
+          event.properties.value,
+          event.heapProperties.value,
+        ]),
+    ).toEqual([
+      ['banner', 'v-long', 'v-long'],
+      ['short', 'ok', 'ok'],
+    ])
+    expect(recorder.experimentViews().map((event) => event.properties.variation_name)).toEqual([
+      'v-long',
+      'ok',
+    ])
+  })
+
+  it("the recorder's own maxValueLength wins; a refused tracking.maxValueLength is the default 100", () => {
+    const long = 'x'.repeat(101)
+    const own = createEventRecorder({ maxValueLength: 200 })
+    const refused = createEventRecorder()
+    for (const [recorder, tracking] of [
+      [own, { maxValueLength: 5 }],
+      [refused, { maxValueLength: -1 }],
+    ] as const) {
+      render(
+        <TestFlagBridgeProvider
+          flags={{ banner: { value: long, variationId: 'v-long' } }}
+          recorder={recorder}
+          tracking={tracking}
+          onError={() => {}}
+        >
+          <Show flag="banner" />
+        </TestFlagBridgeProvider>,
+      )
+    }
+    expect(own.tracks().map((event) => event.properties.value)).toEqual([long])
+    expect(refused.tracks().map((event) => event.properties.value)).toEqual(['v-long'])
+  })
+})
+
 describe('TestFlagBridgeProvider follows its flags prop', () => {
   it('changed, added and removed flags show, and each new value is tracked; equal inline flags change nothing', () => {
     const recorder = createEventRecorder()

@@ -1,5 +1,6 @@
 import {
-  createFlagBridge,
+  createExposureTracker,
+  createFlagBridgeWith,
   createStaticVendor,
   type FlagBridgeError,
   type FlagBridgeUser,
@@ -8,6 +9,7 @@ import {
   type StaticFlag,
   type StaticVendor,
   type TrackingOptions,
+  trackerOptions,
 } from '@flagbridge/core'
 import { type ReactNode, useRef, useState } from 'react'
 import { FlagBridgeContext } from '../FlagBridgeContext'
@@ -84,17 +86,25 @@ export function TestFlagBridgeProvider({
   const [{ bridge, vendors }] = useState(() => {
     const vendors = createVendors(perVendor(flags))
     onVendors?.(vendors)
-    const bridge = createFlagBridge({
-      vendors,
-      destinations: recorder ? [recorder.destination] : [],
-      user,
-      // Tests don't share a session ledger unless they ask for one.
-      tracking: { ...tracking, dedupe: tracking?.dedupe ?? 'page' },
-      routing,
-      onError,
-      autoConnect: false,
-      isRendering,
-    })
+    const bridge = createFlagBridgeWith(
+      {
+        vendors,
+        user,
+        // Tests don't share a session ledger unless they ask for one.
+        tracking: { ...tracking, dedupe: tracking?.dedupe ?? 'page' },
+        routing,
+        onError,
+        autoConnect: false,
+        isRendering,
+      },
+      // As FlagBridgeProvider's destinations: the checked maxValueLength cuts long values.
+      (settings) => {
+        const { tracking: checked, tracker } = trackerOptions(settings)
+        const destinations =
+          recorder && checked.enabled ? [recorder.destinationFor(checked.maxValueLength)] : []
+        return createExposureTracker({ ...tracker, destinations })
+      },
+    )
     return { bridge, vendors }
   })
   useBridgeProps(bridge, { user, routing, consent: tracking?.consent, onError })

@@ -67,7 +67,7 @@ export function createEventRecorder(options: { name?: string; maxValueLength?: n
     events.push(event)
     for (const listener of [...listeners]) listener(event)
   }
-  const toEvent = (call: DestinationCall): RecordedEvent | undefined => {
+  const toEvent = (call: DestinationCall, maxValueLength: number | undefined): RecordedEvent | undefined => {
     switch (call.kind) {
       case 'identify':
         return { type: 'identify', ...identity, userId: call.user.id, traits: publicTraits(call.user) }
@@ -77,7 +77,7 @@ export function createEventRecorder(options: { name?: string; maxValueLength?: n
         return undefined
       case 'track': {
         if (call.event === EXPERIMENT_VIEWED) {
-          const properties = createExperimentViewedProperties(call.exposure, options.maxValueLength)
+          const properties = createExperimentViewedProperties(call.exposure, maxValueLength)
           return {
             type: 'track',
             ...identity,
@@ -88,17 +88,13 @@ export function createEventRecorder(options: { name?: string; maxValueLength?: n
             overridden: call.exposure.overridden,
           }
         }
-        const {
-          event,
-          properties,
-          options: trackOptions,
-        } = createSegmentTrack(call.exposure, options.maxValueLength)
+        const { event, properties, options: trackOptions } = createSegmentTrack(call.exposure, maxValueLength)
         return {
           type: 'track',
           ...identity,
           event,
           properties,
-          heapProperties: createHeapTrack(call.exposure, options.maxValueLength).properties,
+          heapProperties: createHeapTrack(call.exposure, maxValueLength).properties,
           context: trackOptions.context,
           overridden: call.exposure.overridden,
         }
@@ -114,16 +110,19 @@ export function createEventRecorder(options: { name?: string; maxValueLength?: n
     }
   }
 
+  /** The bridge's `tracking.maxValueLength` (`destinationFor`), unless the recorder has its own. */
+  let bridgeMaxValueLength: number | undefined
+  const cutAt = () => options.maxValueLength ?? bridgeMaxValueLength
   const destination: AnalyticsDestination = {
     name: options.name ?? 'recorder',
     state: () => ({ status: 'ready' }),
     subscribe: () => () => {},
     describe(call) {
-      const event = toEvent(call)
+      const event = toEvent(call, cutAt())
       return event && { name: event.type === 'track' ? event.event : event.type, payload: event }
     },
     send(call) {
-      const event = toEvent(call)
+      const event = toEvent(call, cutAt())
       if (!event) return undefined
       apply(event)
       record(event)
@@ -133,6 +132,14 @@ export function createEventRecorder(options: { name?: string; maxValueLength?: n
 
   return {
     destination,
+    /**
+     * `destination`, cutting long values at a bridge's `tracking.maxValueLength` as Segment and Heap
+     * would (the recorder's own `maxValueLength` wins): what `TestFlagBridgeProvider` uses.
+     */
+    destinationFor(maxValueLength: number | undefined): AnalyticsDestination {
+      bridgeMaxValueLength = maxValueLength
+      return destination
+    },
     /** Every call, in order. */
     events,
     /** The 'Feature Flag Evaluated' tracks. */
