@@ -44,6 +44,13 @@ function readJson(storage: LedgerStorage, key: string): unknown {
 }
 
 /**
+ * What the ledgers of this tab (per storage) handed to a destination and is still being delivered,
+ * per identity: the same exposure for another provider on the page, or for the provider remounted
+ * meanwhile, which see only what is stored, once delivered.
+ */
+const handedOver = new WeakMap<LedgerStorage, Set<string>>()
+
+/**
  * Remembers which exposures each destination has taken, per identity. A key counts as
  * taken from the moment it is queued (so it isn't queued twice); only delivered keys are
  * persisted, so a reload re-sends what was still waiting. A new identity starts a new ledger.
@@ -74,6 +81,8 @@ export function createExposureLedger({
   const seen = new Map<string, Map<string, number>>()
 
   const keyOf = (who: string | null) => `${storageKey}:${JSON.stringify(who)}`
+  const handed = sessionStore ? (handedOver.get(sessionStore) ?? new Set<string>()) : undefined
+  if (sessionStore && handed) handedOver.set(sessionStore, handed)
   const persisted = (store: LedgerStorage, who: string | null): PersistedLedger['delivered'] => {
     const data = readJson(store, keyOf(who)) as PersistedLedger | null
     return data?.v === 2 && typeof data.delivered === 'object' && data.delivered ? data.delivered : {}
@@ -181,6 +190,19 @@ export function createExposureLedger({
         taken.set(key, mask)
       }
       return mask
+    },
+    /**
+     * A call for `who` is handed to `destination` (session scope): `undefined` when another ledger of
+     * this tab (another provider, the one remounted) handed it over and it is not stored yet, so not
+     * to be sent; else what forgets it once it is stored, or failed.
+     */
+    handOver(key: string, destination: string, who: string | null): (() => void) | undefined {
+      if (!handed) return () => {}
+      const entry = `${keyOf(who)}\u0000${destination}\u0000${key}`
+      if (handed.has(entry)) return undefined
+      if (handed.size >= maxEntries) handed.delete(handed.values().next().value as string)
+      handed.add(entry)
+      return () => handed.delete(entry)
     },
     take(key: string, destinationIndex: number) {
       const mask = taken.get(key)

@@ -37,6 +37,7 @@ export type ExposureScope = 'all' | 'experiments'
 
 /** Ledger bit (beside the destinations' bits) marking that a duplicate was logged. */
 const DUPLICATE_LOGGED = 30
+const noop = () => {}
 
 interface QueuedCall {
   call: DestinationCall
@@ -175,6 +176,15 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
   }
 
   const deliver = (outbox: Outbox, item: QueuedCall) => {
+    const forget = item.key
+      ? ledger.handOver(item.key, outbox.destination.name, item.user ? item.user.id : null)
+      : noop
+    if (!forget) {
+      // Another provider of this tab queued the same exposure at the same time and handed it over first.
+      stats.deduplicated++
+      log.update(item.entry, { status: 'deduplicated' })
+      return
+    }
     const succeed = () => {
       stats.sent++
       log.update(item.entry, { status: 'sent' })
@@ -182,11 +192,14 @@ export function createExposureTracker(options: ExposureTrackerOptions) {
       if (item.identity === identity) ledger.delivered(item.key, outbox.destination.name)
       // Sent for an earlier user: kept in their ledger. An earlier anonymous visitor is gone (reset).
       else if (item.user) ledger.delivered(item.key, outbox.destination.name, item.user.id)
+      // Stored (at the end of this tick): the tab's other ledgers read it there from now on.
+      queueMicrotask(forget)
     }
     const fail = (cause: unknown) => {
       stats.failed++
       const error = destinationError(outbox, `${item.entry.name} failed`, cause)
       log.update(item.entry, { status: 'failed', error })
+      forget()
       if (item.key) ledger.release(item.key, outbox.index)
       report(error)
     }
