@@ -106,18 +106,20 @@ const over = (result: Measured) =>
 // replaced before its component's effects ran is not sent (the store's superseded set, the bridge's check).
 // +3 B critical, +2 B everything (+4 /configcat, +2 /launchdarkly), +4 B core: server snapshots never have
 // overrides, so a Suspense boundary hydrating after one was set matches its HTML.
+// +1 B critical, +152 B everything (+150 /configcat, +150 /launchdarkly), +134 B core (the tracking chunk): an
+// exposure handed to Segment and still being delivered is not sent again by another provider of the tab.
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_218, total: 20_642 },
-  '@flagbridge/react/configcat': { critical: 11_215, total: 17_640 },
-  '@flagbridge/react/launchdarkly': { critical: 12_936, total: 19_361 },
+  '@flagbridge/react': { critical: 14_219, total: 20_794 },
+  '@flagbridge/react/configcat': { critical: 11_215, total: 17_790 },
+  '@flagbridge/react/launchdarkly': { critical: 12_936, total: 19_511 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 15_682
+const CORE_CEILING = 15_816
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {
