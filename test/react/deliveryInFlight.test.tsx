@@ -1,6 +1,7 @@
 import { FlagBridgeProvider, useTrackedFlag } from '@flagbridge/react'
 import { AnalyticsBrowser, type Context, type Plugin } from '@segment/analytics-next'
-import { act, render, screen, waitFor } from '@testing-library/react'
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { type ReactNode, useState } from 'react'
 import { describe, expect, it } from 'vitest'
 import { configCatOffline, configCatSdkKey } from './fixtures'
 
@@ -110,6 +111,46 @@ describe('an exposure Segment is still delivering, for the same user, in the sam
     segment.deliver()
     await settle()
     expect(segment.tracks()).toEqual(['u2 promo #promo-on'])
+    expect(segment.handedOver()).toBe(1)
+    unmount()
+  })
+  it('is not sent again by a second provider that shows it after the first one’s was delivered', async () => {
+    sessionStorage.clear()
+    const segment = await slowSegment('write-key-later')
+    segment.deliver()
+    const sdkKey = configCatSdkKey()
+    function Widget() {
+      const [open, setOpen] = useState(false)
+      return open ? (
+        <Promo testId="widget" />
+      ) : (
+        <button type="button" onClick={() => setOpen(true)}>
+          open
+        </button>
+      )
+    }
+    const provider = (children: ReactNode) => (
+      <FlagBridgeProvider
+        configcat={{ sdkKey, options: configcat.options }}
+        segment={{ analytics: segment.analytics }}
+        user={{ id: 'u3' }}
+      >
+        {children}
+      </FlagBridgeProvider>
+    )
+    const { unmount } = render(
+      <>
+        {provider(<Promo testId="app" />)}
+        {provider(<Widget />)}
+      </>,
+    )
+    await waitFor(() => expect(segment.tracks()).toHaveLength(1))
+    await settle()
+    // The widget's provider started with the app's, before the app's exposure was delivered and stored.
+    fireEvent.click(screen.getByRole('button', { name: 'open' }))
+    expect(screen.getByTestId('widget').textContent).toBe('true')
+    await settle()
+    expect(segment.tracks()).toEqual(['u3 promo #promo-on'])
     expect(segment.handedOver()).toBe(1)
     unmount()
   })

@@ -193,13 +193,14 @@ export function createExposureLedger({
     },
     /**
      * A call for `who` is handed to `destination` (session scope): `undefined` when another ledger of
-     * this tab (another provider, the one remounted) handed it over and it is not stored yet, so not
-     * to be sent; else what forgets it once it is stored, or failed.
+     * this tab (another provider, the one remounted) handed it over or stored it, so not to be sent;
+     * else what forgets it once it is stored, or failed.
      */
     handOver(key: string, destination: string, who: string | null): (() => void) | undefined {
       if (!handed) return () => {}
       const entry = `${keyOf(who)}\u0000${destination}\u0000${key}`
-      if (handed.has(entry)) return undefined
+      // Or stored meanwhile (this ledger read the storage when its identity began).
+      if (handed.has(entry) || persisted(sessionStore!, who)[destination]?.includes(key)) return undefined
       if (handed.size >= maxEntries) handed.delete(handed.values().next().value as string)
       handed.add(entry)
       return () => handed.delete(entry)
