@@ -1,4 +1,4 @@
-import { useTrackedFlag } from '@flagbridge/react'
+import { type FlagBridgeApi, useFlagBridge, useTrackedFlag } from '@flagbridge/react'
 import { FlagDebugOverlay } from '@flagbridge/react/devtools'
 import { createEventRecorder, TestFlagBridgeProvider } from '@flagbridge/react/testing'
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
@@ -75,5 +75,41 @@ describe('Events tab: exposures waiting to be seen', () => {
     expect(recorder.tracks().map((event) => event.properties.feature_flag_key)).toEqual(['promo', 'menu'])
     // The Events tab shows the two sent exposures, nothing else.
     await waitFor(() => expect(eventCount()).toBe('2 of 2 events'))
+  })
+
+  it('an overridden flag is not listed as waiting unless tracking.trackOverrides would send it', async () => {
+    let api: FlagBridgeApi | undefined
+    function Api() {
+      api = useFlagBridge()
+      return null
+    }
+    for (const trackOverrides of [false, true]) {
+      const recorder = createEventRecorder()
+      const { unmount } = render(
+        <TestFlagBridgeProvider
+          flags={{ launchdarkly: { menu: { value: 'b', variationId: '1' } } }}
+          recorder={recorder}
+          tracking={{ trackOverrides }}
+        >
+          <Api />
+          <Menu />
+          <FlagDebugOverlay defaultOpen defaultTab="events" />
+        </TestFlagBridgeProvider>,
+      )
+      await waitFor(() => expect(waitingRows()).toEqual(['launchdarkly menu waiting for expose()']))
+      act(() => api!.setOverride('menu', 'c'))
+      await act(async () => {})
+      expect(screen.getByRole('button', { name: 'menu c' })).toBeInstanceOf(HTMLElement)
+      // expose() would send nothing without trackOverrides: nothing waits for it.
+      expect(waitingRows(), `trackOverrides ${trackOverrides}`).toEqual(
+        trackOverrides ? ['launchdarkly menu waiting for expose()'] : [],
+      )
+      fireEvent.click(screen.getByRole('button', { name: 'menu c' }))
+      await act(async () => {})
+      expect(recorder.tracks().map((event) => [event.properties.value, event.overridden])).toEqual(
+        trackOverrides ? [['c', true]] : [],
+      )
+      unmount()
+    }
   })
 })

@@ -8,7 +8,14 @@ import { formatTime } from './formatValue'
  */
 export function WaitingExposures({ bridge }: { bridge: FlagBridge }) {
   const { waiting } = bridge
-  const entries = useSyncExternalStore(waiting.subscribe, waiting.entries, waiting.entries)
+  const all = useSyncExternalStore(waiting.subscribe, waiting.entries, waiting.entries)
+  // An overridden flag is sent only with tracking.trackOverrides (off unless `true`): else nothing waits.
+  const unsent = (key: string, provider: string | undefined) =>
+    bridge.trackingOptions()?.trackOverrides !== true &&
+    bridge.store
+      .overrides()
+      .some((override) => override.key === key && (override.provider ?? provider) === provider)
+  const entries = all.filter((entry) => !unsent(entry.key, entry.provider))
   if (entries.length === 0) return null
   return (
     <ul className="list" aria-label="Waiting exposures">
