@@ -366,3 +366,75 @@ describe('taken, released, remembered', () => {
     expect(reloaded.taken('k')).toBe(1)
   })
 })
+
+describe('the session ledger across the providers of one tab', () => {
+  /** A ready destination whose deliveries settle only when told to (Segment still delivering). */
+  function delivering(sent: string[]) {
+    const pending: Array<{ settle: (ok: boolean) => void }> = []
+    const destination: AnalyticsDestination = {
+      ...recorder('segment', sent),
+      send: (call) => {
+        if (call.kind !== 'track') return
+        sent.push(`segment ${call.exposure.user?.id ?? 'anonymous'} ${call.exposure.key}`)
+        return new Promise<void>((resolve, reject) =>
+          pending.push({ settle: (ok) => (ok ? resolve() : reject(new Error('Segment gave up'))) }),
+        )
+      },
+    }
+    return { destination, settle: (ok: boolean) => pending.splice(0).forEach((call) => call.settle(ok)) }
+  }
+
+  test('an exposure one provider handed over is not handed over by another while it is delivered, nor after', async () => {
+    const session = tabStorage()
+    const sent: string[] = []
+    const segment = delivering(sent)
+    const app = createExposureTracker({ destinations: [segment.destination], storage: session })
+    const widget = createExposureTracker({ destinations: [segment.destination], storage: session })
+    app.identify(ADA)
+    widget.identify(ADA)
+    app.record(exposure('a', ADA))
+    // Queued by both at once: the widget's call finds the app's being delivered.
+    widget.record(exposure('a', ADA))
+    app.record(exposure('b', ADA))
+    segment.settle(true)
+    await persisted()
+    await persisted()
+    // Recorded after the app's was delivered and stored (the widget's ledger began before).
+    widget.record(exposure('b', ADA))
+    expect(sent).toEqual(['segment user-ada a', 'segment user-ada b'])
+    // The widget sent its identify only.
+    expect(widget.stats).toMatchObject({ recorded: 2, deduplicated: 2, sent: 1 })
+  })
+
+  test('one that failed is forgotten: a provider recording it afterwards sends it', async () => {
+    const session = tabStorage()
+    const sent: string[] = []
+    const segment = delivering(sent)
+    const app = createExposureTracker({ destinations: [segment.destination], storage: session })
+    app.identify(ADA)
+    app.record(exposure('a', ADA))
+    segment.settle(false)
+    await persisted()
+    await persisted()
+    const remounted = createExposureTracker({ destinations: [segment.destination], storage: session })
+    remounted.identify(ADA)
+    remounted.record(exposure('a', ADA))
+    expect(sent).toEqual(['segment user-ada a', 'segment user-ada a'])
+  })
+
+  test("with dedupe 'page' each provider has its own ledger: both send", () => {
+    const session = tabStorage()
+    const sent: string[] = []
+    const segment = delivering(sent)
+    for (const _provider of [1, 2]) {
+      const tracker = createExposureTracker({
+        destinations: [segment.destination],
+        storage: session,
+        dedupe: 'page',
+      })
+      tracker.identify(ADA)
+      tracker.record(exposure('a', ADA))
+    }
+    expect(sent).toEqual(['segment user-ada a', 'segment user-ada a'])
+  })
+})
