@@ -381,7 +381,10 @@ describe('the session ledger across the providers of one tab', () => {
         )
       },
     }
-    return { destination, settle: (ok: boolean) => pending.splice(0).forEach((call) => call.settle(ok)) }
+    const settle = (ok: boolean) => {
+      for (const call of pending.splice(0)) call.settle(ok)
+    }
+    return { destination, settle }
   }
 
   test('an exposure one provider handed over is not handed over by another while it is delivered, nor after', async () => {
