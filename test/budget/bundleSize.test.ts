@@ -109,18 +109,20 @@ const over = (result: Measured) =>
 // +1 B critical, +152 B everything (+150 /configcat, +150 /launchdarkly), +134 B core (the tracking chunk): an
 // exposure handed to Segment and still being delivered is not sent again by another provider of the tab.
 // +14 B everything, +14 B core: nor one another provider of the tab stored after this one's ledger began.
+// +7 B everything (+8 /configcat), +1 B core: an override sent with trackOverrides is not kept as a
+// Heap event property (it can't be marked there; the app's later Heap events carry the vendor's value).
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_219, total: 20_808 },
-  '@flagbridge/react/configcat': { critical: 11_215, total: 17_803 },
-  '@flagbridge/react/launchdarkly': { critical: 12_936, total: 19_526 },
+  '@flagbridge/react': { critical: 14_219, total: 20_815 },
+  '@flagbridge/react/configcat': { critical: 11_215, total: 17_811 },
+  '@flagbridge/react/launchdarkly': { critical: 12_936, total: 19_533 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 15_830
+const CORE_CEILING = 15_831
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

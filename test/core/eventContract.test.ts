@@ -339,6 +339,30 @@ describe('overrides sent with tracking.trackOverrides', () => {
       },
     ])
   })
+  test('Heap: an override is not kept as an event property, so the app’s later Heap events carry only what the vendor served', async () => {
+    const heap = installHeapSnippet()
+    heap.load()
+    const bridge = createFlagBridge({
+      vendors: { launchdarkly: launchDarklyVendor() },
+      destinations: [createHeapDestination()],
+      user: { id: 'user-7' },
+      tracking: { dedupe: 'page', trackOverrides: true },
+    })
+    cleanups.push(() => bridge.dispose())
+    await settled(bridge)
+    bridge.recordExposure(bridge.store.getEvaluation('dark-mode', false))
+    bridge.setOverride('dark-mode', false)
+    bridge.recordExposure(bridge.store.getEvaluation('dark-mode', false))
+    bridge.setOverride('no-meta', 'preview')
+    bridge.recordExposure(bridge.store.getEvaluation('no-meta', ''))
+    await quiet()
+    expect(heap.calls.filter((call) => call.name === 'track').map((call) => call.args[1])).toStrictEqual([
+      { feature_flag_key: 'dark-mode', value: true, variation_id: '1', flag_provider: 'launchdarkly' },
+      { feature_flag_key: 'dark-mode', value: false, flag_provider: 'launchdarkly', overridden: true },
+      { feature_flag_key: 'no-meta', value: 'preview', flag_provider: 'launchdarkly', overridden: true },
+    ])
+    expect(heap.eventProperties).toStrictEqual({ 'dark-mode': true })
+  })
 })
 
 describe('Heap: what reaches heap.js', () => {

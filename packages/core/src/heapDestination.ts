@@ -373,6 +373,8 @@ export function createHeapDestination({
           startPage(heap, call.exposure.user?.id ?? null)
           const { event, properties } = heapTrack(call)
           heap.track(event, properties)
+          // An override (sent with trackOverrides) is marked on its track; an event property can't be.
+          if (call.exposure.overridden) return
           const { add, remove, tooLarge } = budget.set(
             call.exposure.key,
             toHeapScalar(exposedValue(call.exposure, maxValueLength)),
