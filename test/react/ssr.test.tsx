@@ -44,6 +44,28 @@ function renderOnServer(element: React.ReactElement): string {
   }
 }
 
+/**
+ * Hydrates `app` over the server's `html` in a container added to the page, and asserts it went
+ * cleanly: no recoverable error (a mismatch) and nothing on console.error.
+ */
+async function hydrateCleanly(html: string, app: React.ReactElement): Promise<HTMLDivElement> {
+  const container = document.createElement('div')
+  container.innerHTML = html
+  document.body.append(container)
+  const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {})
+  const recoverable: unknown[] = []
+  try {
+    await act(async () => {
+      hydrateRoot(container, app, { onRecoverableError: (error) => recoverable.push(error) })
+    })
+    expect(recoverable).toEqual([])
+    expect(consoleError).not.toHaveBeenCalled()
+  } finally {
+    consoleError.mockRestore()
+  }
+  return container
+}
+
 describe('hydration', () => {
   it('hydrates the server HTML without mismatch, then shows and tracks the client values', async () => {
     const configcat = configCatOffline({ 'new-checkout': { t: 0, v: { b: true }, i: 'cc-1' } })
@@ -65,17 +87,7 @@ describe('hydration', () => {
     const html = renderOnServer(app)
     expect(html.replaceAll('<!-- -->', '')).toBe('<p id="flags">checkout=false banner=Sale</p>')
 
-    const container = document.createElement('div')
-    container.innerHTML = html
-    document.body.append(container)
-    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {})
-    const recoverable: unknown[] = []
-    await act(async () => {
-      hydrateRoot(container, app, { onRecoverableError: (error) => recoverable.push(error) })
-    })
-    expect(recoverable).toEqual([])
-    expect(consoleError).not.toHaveBeenCalled()
-    consoleError.mockRestore()
+    const container = await hydrateCleanly(html, app)
     expect(container.textContent).toBe('checkout=true banner=Sale')
 
     await vi.waitFor(() => expect(segment.tracks()).toHaveLength(2))
@@ -128,17 +140,7 @@ describe('hydration', () => {
       '<p id="flags">checkout=false banner=Sale shared=from launchdarkly</p>',
     )
 
-    const container = document.createElement('div')
-    container.innerHTML = html
-    document.body.append(container)
-    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {})
-    const recoverable: unknown[] = []
-    await act(async () => {
-      hydrateRoot(container, app, { onRecoverableError: (error) => recoverable.push(error) })
-    })
-    expect(recoverable).toEqual([])
-    expect(consoleError).not.toHaveBeenCalled()
-    consoleError.mockRestore()
+    const container = await hydrateCleanly(html, app)
     // The key the server showed from LaunchDarkly stays LaunchDarkly's; ConfigCat's own key arrives.
     expect(container.textContent).toBe('checkout=true banner=Sale shared=from launchdarkly')
 
@@ -219,17 +221,7 @@ describe('hydration', () => {
     const html = renderOnServer(app)
     expect(html.replaceAll('<!-- -->', '')).toBe('<p id="flags">checkout=false banner=Hello Bob</p>')
 
-    const container = document.createElement('div')
-    container.innerHTML = html
-    document.body.append(container)
-    const consoleError = vi.spyOn(console, 'error').mockImplementation(() => {})
-    const recoverable: unknown[] = []
-    await act(async () => {
-      hydrateRoot(container, app, { onRecoverableError: (error) => recoverable.push(error) })
-    })
-    expect(recoverable).toEqual([])
-    expect(consoleError).not.toHaveBeenCalled()
-    consoleError.mockRestore()
+    const container = await hydrateCleanly(html, app)
 
     await vi.waitFor(() => expect(container.textContent).toBe('checkout=true banner=Summer sale'))
     await vi.waitFor(() => expect(segment.tracks()).toHaveLength(2))
@@ -275,15 +267,8 @@ describe('hydration', () => {
     )
     const html = renderOnServer(app)
     expect(html.replaceAll('<!-- -->', '')).toBe('<p id="flags">checkout=true banner=Sale</p>')
-    const container = document.createElement('div')
-    container.innerHTML = html
-    document.body.append(container)
     renders = 0
-    const recoverable: unknown[] = []
-    await act(async () => {
-      hydrateRoot(container, app, { onRecoverableError: (error) => recoverable.push(error) })
-    })
-    expect(recoverable).toEqual([])
+    const container = await hydrateCleanly(html, app)
     await vi.waitFor(() => expect(segment.tracks().length).toBeGreaterThanOrEqual(2))
     await act(() => new Promise((resolve) => setTimeout(resolve, 100)))
     expect(container.textContent).toBe('checkout=true banner=Sale')
@@ -325,14 +310,7 @@ describe('hydration', () => {
     )
     const html = renderOnServer(app)
     expect(html.replaceAll('<!-- -->', '')).toBe('<p id="flags">checkout=true banner=false TYPE_MISMATCH</p>')
-    const container = document.createElement('div')
-    container.innerHTML = html
-    document.body.append(container)
-    const recoverable: unknown[] = []
-    await act(async () => {
-      hydrateRoot(container, app, { onRecoverableError: (error) => recoverable.push(error) })
-    })
-    expect(recoverable).toEqual([])
+    const container = await hydrateCleanly(html, app)
     await vi.waitFor(() => expect(segment.tracks().length).toBeGreaterThanOrEqual(1))
     await act(() => new Promise((resolve) => setTimeout(resolve, 100)))
     expect(container.textContent).toBe('checkout=true banner=false TYPE_MISMATCH')
