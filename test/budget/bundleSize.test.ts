@@ -111,18 +111,20 @@ const over = (result: Measured) =>
 // +14 B everything, +14 B core: nor one another provider of the tab stored after this one's ledger began.
 // +7 B everything (+8 /configcat), +1 B core: an override sent with trackOverrides is not kept as a
 // Heap event property (it can't be marked there; the app's later Heap events carry the vendor's value).
+// +30 B critical (+30 /configcat, +1 B everything /launchdarkly), +31 B core: the anonymous read beside another provider's user uses the
+// SDK's own default-user methods, not configcat-react's patched ones (they set React state mid-render).
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_219, total: 20_815 },
-  '@flagbridge/react/configcat': { critical: 11_215, total: 17_811 },
-  '@flagbridge/react/launchdarkly': { critical: 12_936, total: 19_533 },
+  '@flagbridge/react': { critical: 14_249, total: 20_845 },
+  '@flagbridge/react/configcat': { critical: 11_245, total: 17_842 },
+  '@flagbridge/react/launchdarkly': { critical: 12_936, total: 19_534 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 15_831
+const CORE_CEILING = 15_862
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

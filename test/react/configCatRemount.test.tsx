@@ -1,6 +1,6 @@
 import { FlagBridgeProvider, useTrackedFlag } from '@flagbridge/react'
 import { act, render, screen, waitFor } from '@testing-library/react'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { capturingSegment, configCatOffline, configCatSdkKey } from './fixtures'
 
 const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 100)))
@@ -52,8 +52,13 @@ describe('ConfigCat: a provider remounted for the next visitor on the same clien
     await settle()
     renders.length = 0
     // Sign-out: the app remounts the provider for the anonymous visitor.
+    const consoleError = vi.spyOn(console, 'error')
     rerender(app(undefined))
     await settle()
+    // Reading for the anonymous visitor sets no React state while rendering (configcat-react's
+    // patched setDefaultUser/clearDefaultUser would).
+    expect(consoleError.mock.calls.map(String).filter((text) => /Cannot update/.test(text))).toEqual([])
+    consoleError.mockRestore()
     expect(screen.getByTestId('promo').textContent).toBe('false')
     expect(
       segment.tracks().map((event) => [event.userId ?? 'anonymous', event.properties!.variation_id]),

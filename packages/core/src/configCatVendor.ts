@@ -185,11 +185,14 @@ export function createConfigCatVendor(
    * is evaluated without them (a snapshot keeps the default user it was taken with), never as them.
    */
   const anonymousSnapshot = (defaultUser: ConfigCatUser) => {
-    client.clearDefaultUser()
+    // The SDK's own methods: configcat-react patches the client's to set its provider's state,
+    // which must not happen while a component renders (and nothing changes for anyone here).
+    const own: Partial<ConfigCatClientLike> = Object.getPrototypeOf(client) ?? {}
+    ;(own.clearDefaultUser ?? client.clearDefaultUser).call(client)
     try {
       return client.snapshot()
     } finally {
-      client.setDefaultUser(defaultUser)
+      ;(own.setDefaultUser ?? client.setDefaultUser).call(client, defaultUser)
     }
   }
 
