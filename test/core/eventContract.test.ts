@@ -210,6 +210,7 @@ describe('Segment: the real @segment/analytics-next receives exactly the contrac
     bridge.recordExposure(bridge.store.getEvaluation('layout', {}))
     bridge.recordExposure(bridge.store.getEvaluation('no-meta', ''))
     await vi.waitFor(() => expect(segment.captured).toHaveLength(3))
+    await quiet()
     const anonymousId = (await segment.ready).user().anonymousId()
     expect(anonymousId).toMatch(/^[0-9a-f-]{36}$/)
     for (const event of segment.captured) {

@@ -59,6 +59,8 @@ describe('consent revoked in the same commit that reveals a flag', () => {
 
     rerender(view(true, true))
     await waitFor(() => expect(segment.tracks()).toHaveLength(1))
+    // Settle: a late second track would show in the exact list.
+    await new Promise((resolve) => setTimeout(resolve, 50))
     expect(segment.events.map((event) => event.type)).toEqual(['identify', 'track'])
   })
 })

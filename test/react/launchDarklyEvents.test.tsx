@@ -63,6 +63,18 @@ function evaluationCounts() {
   return counts
 }
 
+/**
+ * Sends what the client counted, then, after a pause, anything counted late: a late or repeated
+ * evaluation would show in the counts asserted after this.
+ */
+async function flushSettled(client: Pick<LDClient, 'flush'>) {
+  await client.flush()
+  await waitFor(() => expect(eventBatches.length).toBeGreaterThan(0))
+  await act(() => new Promise((resolve) => setTimeout(resolve, 100)))
+  await client.flush()
+  await new Promise((resolve) => setTimeout(resolve, 50))
+}
+
 function Show({ flag }: { flag: string }) {
   const { value } = useTrackedFlag(flag, '')
   return <p data-testid={flag}>{value}</p>
@@ -139,8 +151,7 @@ describe('LaunchDarkly’s own evaluation events follow the exposure rule: once,
     } finally {
       console.error = consoleError
     }
-    await client!.flush()
-    await waitFor(() => expect(eventBatches.length).toBeGreaterThan(0))
+    await flushSettled(client!)
     expect(evaluationCounts()).toEqual({ a: 1, b: 1 })
   })
 
@@ -189,8 +200,7 @@ describe('LaunchDarkly’s own evaluation events follow the exposure rule: once,
     expect(screen.getByTestId('a').textContent).toBe('A')
     await waitFor(() => expect(client).toBeDefined())
     await act(() => new Promise((resolve) => setTimeout(resolve, 50)))
-    await client!.flush()
-    await waitFor(() => expect(eventBatches.length).toBeGreaterThan(0))
+    await flushSettled(client!)
     expect(evaluationCounts()).toEqual({ a: 1, b: 1 })
     expect(
       eventBatches
@@ -248,8 +258,7 @@ describe('LaunchDarkly’s own evaluation events follow the exposure rule: once,
     } finally {
       console.error = consoleError
     }
-    await client.flush()
-    await waitFor(() => expect(eventBatches.length).toBeGreaterThan(0))
+    await flushSettled(client)
     expect(evaluationCounts()).toEqual({ a: 1 })
     unmount()
     await client.close()

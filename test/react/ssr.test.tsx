@@ -91,14 +91,16 @@ describe('hydration', () => {
     expect(container.textContent).toBe('checkout=true banner=Sale')
 
     await vi.waitFor(() => expect(segment.tracks()).toHaveLength(2))
+    await act(() => new Promise((resolve) => setTimeout(resolve, 100)))
     expect(
-      segment.tracks().map((event) => [event.properties!.feature_flag_key, event.properties!.value]),
-    ).toEqual(
-      expect.arrayContaining([
-        ['banner-text', 'Sale'],
-        ['new-checkout', true],
-      ]),
-    )
+      segment
+        .tracks()
+        .map((event) => [event.properties!.feature_flag_key, event.properties!.value])
+        .sort(([a], [b]) => String(a).localeCompare(String(b))),
+    ).toEqual([
+      ['banner-text', 'Sale'],
+      ['new-checkout', true],
+    ])
     container.remove()
   })
 
