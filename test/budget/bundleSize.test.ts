@@ -113,18 +113,20 @@ const over = (result: Measured) =>
 // Heap event property (it can't be marked there; the app's later Heap events carry the vendor's value).
 // +30 B critical (+30 /configcat, +1 B everything /launchdarkly), +31 B core: the anonymous read beside another provider's user uses the
 // SDK's own default-user methods, not configcat-react's patched ones (they set React state mid-render).
+// +83 B everything, +64 B core (+1 B critical: chunk names): the tab-wide ledger reads the stored
+// ledger once per task and destination, not once per exposure handed over (a JSON parse each).
 const TARGET = {
   '@flagbridge/react': { critical: 6_000, total: 11_750 },
   '@flagbridge/react/configcat': { critical: 5_000, total: 11_750 },
   '@flagbridge/react/launchdarkly': { critical: 5_000, total: 11_750 },
 } as const
 const CEILING = {
-  '@flagbridge/react': { critical: 14_249, total: 20_845 },
-  '@flagbridge/react/configcat': { critical: 11_245, total: 17_842 },
-  '@flagbridge/react/launchdarkly': { critical: 12_936, total: 19_534 },
+  '@flagbridge/react': { critical: 14_250, total: 20_928 },
+  '@flagbridge/react/configcat': { critical: 11_245, total: 17_924 },
+  '@flagbridge/react/launchdarkly': { critical: 12_936, total: 19_616 },
 } as const
 // The main entry of core has everything (engine and tracking), as before the split.
-const CORE_CEILING = 15_862
+const CORE_CEILING = 15_926
 
 describe('bundle size budgets (min+gzip, React, vendor SDKs and analytics-next external)', () => {
   for (const name of Object.keys(CEILING) as Array<keyof typeof CEILING>) {

@@ -409,6 +409,26 @@ describe('the session ledger across the providers of one tab', () => {
     expect(widget.stats).toMatchObject({ recorded: 2, deduplicated: 2, sent: 1 })
   })
 
+  test('a burst of first exposures reads the stored ledger once, not once per exposure', async () => {
+    const session = tabStorage()
+    const reads: string[] = []
+    const getItem = session.getItem
+    session.getItem = (key) => {
+      reads.push(key)
+      return getItem(key)
+    }
+    const sent: string[] = []
+    const tracker = createExposureTracker({ destinations: [recorder('segment', sent)], storage: session })
+    tracker.identify(ADA)
+    reads.length = 0
+    for (let index = 0; index < 100; index++) tracker.record(exposure(`flag-${index}`, ADA))
+    expect(sent).toHaveLength(100)
+    expect(reads.filter((key) => key === 'flagbridge:exposures:"user-ada"')).toEqual([
+      'flagbridge:exposures:"user-ada"',
+    ])
+    await persisted()
+  })
+
   test('one that failed is forgotten: a provider recording it afterwards sends it', async () => {
     const session = tabStorage()
     const sent: string[] = []

@@ -51,6 +51,13 @@ function readJson(storage: LedgerStorage, key: string): unknown {
 const handedOver = new WeakMap<LedgerStorage, Set<string>>()
 
 /**
+ * The stored ledgers of a tab's storage as read in this task, per identity and destination: a page
+ * hands over many exposures at once, and each would otherwise parse the whole stored ledger.
+ * Forgotten at the end of the task and whenever a ledger writes.
+ */
+const storedReads = new WeakMap<LedgerStorage, Map<string, Set<string>>>()
+
+/**
  * Remembers which exposures each destination has taken, per identity. A key counts as
  * taken from the moment it is queued (so it isn't queued twice); only delivered keys are
  * persisted, so a reload re-sends what was still waiting. A new identity starts a new ledger.
@@ -113,10 +120,28 @@ export function createExposureLedger({
         merged[destination] = [...union].slice(-maxEntries)
       }
       store.setItem(keyOf(who), JSON.stringify({ v: 2, delivered: merged } satisfies PersistedLedger))
+      storedReads.delete(store)
       remember(store, keyOf(who))
     } catch {
       // Quota exceeded or storage blocked: dedup still works for this page.
     }
+  }
+
+  /** Whether `who`'s stored ledger says `destination` took `key`. */
+  const stored = (store: LedgerStorage, who: string | null, destination: string, key: string) => {
+    let reads = storedReads.get(store)
+    if (!reads) {
+      reads = new Map()
+      storedReads.set(store, reads)
+      queueMicrotask(() => storedReads.delete(store))
+    }
+    const id = `${keyOf(who)}\u0000${destination}`
+    let keys = reads.get(id)
+    if (!keys) {
+      keys = new Set(persisted(store, who)[destination])
+      reads.set(id, keys)
+    }
+    return keys.has(key)
   }
 
   const persist = () => {
@@ -177,6 +202,7 @@ export function createExposureLedger({
         try {
           if (sessionStore?.removeItem) sessionStore.removeItem(keyOf(null))
           else sessionStore?.setItem(keyOf(null), '')
+          if (sessionStore) storedReads.delete(sessionStore)
         } catch {}
       load(destinations)
     },
@@ -200,7 +226,7 @@ export function createExposureLedger({
       if (!handed) return () => {}
       const entry = `${keyOf(who)}\u0000${destination}\u0000${key}`
       // Or stored meanwhile (this ledger read the storage when its identity began).
-      if (handed.has(entry) || persisted(sessionStore!, who)[destination]?.includes(key)) return undefined
+      if (handed.has(entry) || stored(sessionStore!, who, destination, key)) return undefined
       if (handed.size >= maxEntries) handed.delete(handed.values().next().value as string)
       handed.add(entry)
       return () => handed.delete(entry)
