@@ -49,6 +49,18 @@ export function launchDarklyBootstrap(flags: Record<string, { value: unknown; va
   return bootstrap
 }
 
+/** LaunchDarkly options for a client talking to a local stand-in at `baseUrl`: polling, nothing sent. */
+export function launchDarklyAt(baseUrl: string) {
+  return {
+    baseUrl,
+    streaming: false,
+    sendEvents: false,
+    fetchGoals: false,
+    diagnosticOptOut: true,
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
+  }
+}
+
 /** LaunchDarkly options for an offline client: bootstrapped flags, nothing sent. */
 export function launchDarklyOffline(flags: Record<string, { value: unknown; variation: number }>) {
   return {

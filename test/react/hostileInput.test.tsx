@@ -2,7 +2,7 @@ import { FlagBridgeProvider, useFlagBridge, useTrackedFlag } from '@flagbridge/r
 import { createEventRecorder, TestFlagBridgeProvider } from '@flagbridge/react/testing'
 import { act, render, screen, waitFor } from '@testing-library/react'
 import { describe, expect, it, vi } from 'vitest'
-import { capturingSegment, configCatOffline, configCatSdkKey, heapStandIn } from './fixtures'
+import { capturingSegment, configCatOffline, configCatSdkKey, heapStandIn, launchDarklyAt } from './fixtures'
 
 function Show({ flag }: { flag: string }) {
   const { value } = useTrackedFlag(flag, false)
@@ -285,12 +285,7 @@ describe('9. sibling providers with one LaunchDarkly client-side ID and differen
           key === 'user-b' ? { value: 'B-variant', variation: 1 } : { value: 'A-variant', variation: 0 },
       }))
       const options = {
-        baseUrl: server.baseUrl,
-        streaming: false,
-        sendEvents: false,
-        fetchGoals: false,
-        diagnosticOptOut: true,
-        logger: { debug() {}, info() {}, warn() {}, error() {} },
+        ...launchDarklyAt(server.baseUrl),
       }
       // One Segment-like recorder per provider (two analytics-next instances would share one cookie).
       const sentTo = (calls: string[]) => ({

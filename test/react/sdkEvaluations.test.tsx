@@ -4,7 +4,13 @@ import { createConsoleLogger, LogLevel, User, useFeatureFlag } from 'configcat-r
 import { useFlags, useLDClient } from 'launchdarkly-react-client-sdk'
 import { Suspense, useState } from 'react'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { capturingSegment, configCatOffline, configCatSdkKey, launchDarklyOffline } from './fixtures'
+import {
+  capturingSegment,
+  configCatOffline,
+  configCatSdkKey,
+  launchDarklyAt,
+  launchDarklyOffline,
+} from './fixtures'
 import { startVendorServer } from './vendorServer'
 
 function AppReadsSdksDirectly() {
@@ -214,12 +220,7 @@ describe('tracking.sdkEvaluations', () => {
           launchdarkly={{
             clientSideID: 'ld-sdk-evals-switch',
             options: {
-              baseUrl: server.baseUrl,
-              streaming: false,
-              sendEvents: false,
-              fetchGoals: false,
-              diagnosticOptOut: true,
-              logger: { debug() {}, info() {}, warn() {}, error() {} },
+              ...launchDarklyAt(server.baseUrl),
             },
           }}
           segment={{ analytics: segment.analytics }}

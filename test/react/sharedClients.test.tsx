@@ -5,7 +5,7 @@ import { createConsoleLogger, LogLevel, useConfigCatClient } from 'configcat-rea
 import { useLDClient } from 'launchdarkly-react-client-sdk'
 import type { ReactNode } from 'react'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { capturingSegment, configCatOffline, configCatSdkKey } from './fixtures'
+import { capturingSegment, configCatOffline, configCatSdkKey, launchDarklyAt } from './fixtures'
 import { startVendorServer } from './vendorServer'
 
 const settle = () => act(() => new Promise((resolve) => setTimeout(resolve, 100)))
@@ -97,12 +97,7 @@ describe('two providers on one page sharing a vendor client, with tracking.sdkEv
           launchdarkly={{
             clientSideID: 'ld-shared-two-providers',
             options: {
-              baseUrl: server.baseUrl,
-              streaming: false,
-              sendEvents: false,
-              fetchGoals: false,
-              diagnosticOptOut: true,
-              logger: { debug() {}, info() {}, warn() {}, error() {} },
+              ...launchDarklyAt(server.baseUrl),
             },
           }}
           segment={{ analytics: segment.analytics }}

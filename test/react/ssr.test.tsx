@@ -10,6 +10,7 @@ import {
   capturingSegment,
   configCatOffline,
   configCatSdkKey,
+  launchDarklyAt,
   launchDarklyBootstrap,
   launchDarklyOffline,
 } from './fixtures'
@@ -205,12 +206,7 @@ describe('hydration', () => {
           clientSideID: 'ld-hydrate-other-user',
           options: {
             bootstrap: bootstrap.launchdarkly,
-            baseUrl: server.baseUrl,
-            streaming: false,
-            sendEvents: false,
-            fetchGoals: false,
-            diagnosticOptOut: true,
-            logger: { debug() {}, info() {}, warn() {}, error() {} },
+            ...launchDarklyAt(server.baseUrl),
           },
         }}
         segment={{ analytics: segment.analytics }}
